@@ -1,0 +1,18 @@
+// POST /rounds: a coordinator opens a new coaching round.
+import { randomUUID } from 'node:crypto';
+import { CreateRoundBody } from '../../../schemas/api/rounds.js';
+import { now } from '../../shared/clock.js';
+import { httpHandler, json } from '../../shared/http.js';
+import { newRound, toRoundView } from '../domain.js';
+import { intakeStore } from '../store-instance.js';
+
+export const handler = httpHandler('POST /rounds', { body: CreateRoundBody }, async ({ body, caller }) => {
+  const at = now();
+  const round = newRound(body, {
+    roundId: randomUUID(),
+    now: at,
+    createdBy: caller.role === 'public' ? 'unknown' : caller.email,
+  });
+  await intakeStore().putNewRound(round);
+  return json(201, toRoundView(round, at), { location: `/rounds/${round.roundId}` });
+});

@@ -1,0 +1,170 @@
+// DynamoDB access for intake: rounds, applications and the one-application-per-municipality guard.
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../shared/aws.js';
+import { ConflictError } from '../shared/errors.js';
+import type { Application, Round } from './domain.js';
+
+// Key layout (single table):
+//   round        pk ROUND#<roundId>   sk ROUND                  gsi1 ROUNDS / <opensAt>#<roundId>
+//   municipality pk ROUND#<roundId>   sk MUNICIPALITY#<code>    → applicationId (the uniqueness guard)
+//   application  pk APPLICATION#<id>  sk APPLICATION            gsi1 ROUND#<roundId>#APPLICATIONS / <receivedAt>#<id>
+const roundKey = (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: 'ROUND' });
+const guardKey = (roundId: string, code: string) => ({ pk: `ROUND#${roundId}`, sk: `MUNICIPALITY#${code}` });
+const applicationKey = (applicationId: string) => ({ pk: `APPLICATION#${applicationId}`, sk: 'APPLICATION' });
+
+const strip = <T>(item: Record<string, unknown>): T => {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, ...rest } = item;
+  return rest as T;
+};
+
+export class IntakeStore {
+  constructor(private readonly tableName: string) {}
+
+  async putNewRound(round: Round): Promise<void> {
+    await dynamo().send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...roundKey(round.roundId), type: 'round', gsi1pk: 'ROUNDS', gsi1sk: `${round.opensAt}#${round.roundId}`, ...round },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async getRound(roundId: string): Promise<Round | undefined> {
+    const { Item } = await dynamo().send(new GetCommand({ TableName: this.tableName, Key: roundKey(roundId) }));
+    return Item ? strip<Round>(Item) : undefined;
+  }
+
+  /** Rounds by opening time; `openedBefore` limits to rounds whose window has started. */
+  async listRounds(options: { openedBefore?: string } = {}): Promise<Round[]> {
+    const rounds: Round[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamo().send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: options.openedBefore ? 'gsi1pk = :rounds AND gsi1sk < :before' : 'gsi1pk = :rounds',
+          ExpressionAttributeValues: {
+            ':rounds': 'ROUNDS',
+            ...(options.openedBefore ? { ':before': `${options.openedBefore}~` } : {}),
+          },
+          ExclusiveStartKey,
+        }),
+      );
+      rounds.push(...(page.Items ?? []).map((item) => strip<Round>(item)));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return rounds;
+  }
+
+  /** Marks that RoundOpened went out; false when another run marked it first. */
+  async markRoundOpened(roundId: string, at: string): Promise<boolean> {
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: roundKey(roundId),
+          UpdateExpression: 'SET openedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(openedAt)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Stores a new application in one transaction with its municipality guard and the round's count,
+   * re-checking the window on the round item itself, so that neither a race nor a closing window
+   * can leave a second application or a half-written one.
+   * Returns `created`, or `duplicate` with the application that the municipality already has.
+   */
+  async createApplication(
+    application: Application,
+    now: string,
+  ): Promise<{ outcome: 'created'; application: Application } | { outcome: 'duplicate'; application: Application }> {
+    const { roundId, applicationId, municipality } = application;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await dynamo().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: roundKey(roundId),
+                  UpdateExpression: 'ADD applications :one',
+                  // The window is open: it has opened, and has not closed.
+                  ConditionExpression: 'attribute_exists(pk) AND opensAt <= :now AND closesAt > :now',
+                  ExpressionAttributeValues: { ':one': 1, ':now': now },
+                },
+              },
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { ...guardKey(roundId, municipality.code), type: 'municipality-guard', applicationId },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                },
+              },
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: {
+                    ...applicationKey(applicationId),
+                    type: 'application',
+                    gsi1pk: `ROUND#${roundId}#APPLICATIONS`,
+                    gsi1sk: `${application.receivedAt}#${applicationId}`,
+                    ...application,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        );
+        return { outcome: 'created', application };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [roundReason, guardReason] = error.CancellationReasons ?? [];
+        if (guardReason?.Code === 'ConditionalCheckFailed') {
+          const existingId = guardReason.Item ? String(unmarshall(guardReason.Item).applicationId) : undefined;
+          const existing = existingId ? await this.getApplication(existingId) : undefined;
+          if (existing) return { outcome: 'duplicate', application: existing };
+        }
+        if (roundReason?.Code === 'ConditionalCheckFailed') {
+          throw new ConflictError('The round is not open for applications', { code: 'round_not_open', cause: error });
+        }
+        // TransactionConflict: another request touched the same items at the same moment. Its
+        // outcome decides ours (duplicate or not), so try again after a short, jittered pause.
+        if (attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
+      }
+    }
+  }
+
+  async getApplication(applicationId: string): Promise<Application | undefined> {
+    const { Item } = await dynamo().send(
+      new GetCommand({ TableName: this.tableName, Key: applicationKey(applicationId), ConsistentRead: true }),
+    );
+    return Item ? strip<Application>(Item) : undefined;
+  }
+
+  async markConfirmationSent(applicationId: string, at: string): Promise<void> {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: applicationKey(applicationId),
+        UpdateExpression: 'SET confirmationSentAt = if_not_exists(confirmationSentAt, :at)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+}

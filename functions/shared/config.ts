@@ -1,0 +1,25 @@
+// Settings every handler reads from its environment. The CDK stack and the local runtime set the
+// same names; AWS SDK endpoints come from the SDK's own AWS_ENDPOINT_URL_<SERVICE> variables.
+
+export const envNames = {
+  tableName: 'TABLE_NAME',
+  eventBusName: 'EVENT_BUS_NAME',
+  emailFrom: 'EMAIL_FROM',
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  /** Base URL for links in emails (status pages, cancel links), without a trailing slash. */
+  publicUrl: 'PUBLIC_URL',
+} as const;
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Environment variable ${name} is not set`);
+  return value;
+}
+
+export const config = {
+  tableName: () => required(envNames.tableName),
+  eventBusName: () => required(envNames.eventBusName),
+  emailFrom: () => required(envNames.emailFrom),
+  sesConfigurationSet: () => process.env[envNames.sesConfigurationSet] || undefined,
+  publicUrl: () => required(envNames.publicUrl).replace(/\/+$/, ''),
+};

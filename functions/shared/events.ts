@@ -1,0 +1,70 @@
+// Publishing to and receiving from the event bus, typed by the event catalogue.
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeEvent, ScheduledEvent } from 'aws-lambda';
+import { eventCatalogue, type DetailType, type EventDetail } from '../../schemas/events/catalogue.js';
+import { eventBridge } from './aws.js';
+import { now } from './clock.js';
+import { config } from './config.js';
+import { logger } from './logger.js';
+
+export class PublishFailedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PublishFailedError';
+  }
+}
+
+/** Publishes one event. The detail is validated against the catalogue first, so no malformed event leaves. */
+export async function publish<T extends DetailType>(detailType: T, detail: EventDetail<T>): Promise<void> {
+  await publishAll([{ detailType, detail }]);
+}
+
+export async function publishAll(events: { detailType: DetailType; detail: unknown }[]): Promise<void> {
+  // PutEvents takes at most 10 entries per call.
+  for (let i = 0; i < events.length; i += 10) {
+    const entries = events.slice(i, i + 10).map(({ detailType, detail }) => {
+      const entry = eventCatalogue[detailType];
+      return {
+        EventBusName: config.eventBusName(),
+        Source: entry.source,
+        DetailType: detailType,
+        Detail: JSON.stringify(entry.detail.parse(detail)),
+        Time: now(),
+      };
+    });
+    const result = await eventBridge().send(new PutEventsCommand({ Entries: entries }));
+    if (result.FailedEntryCount) {
+      const failed = (result.Entries ?? []).find((e) => e.ErrorCode);
+      throw new PublishFailedError(`${result.FailedEntryCount} event(s) were not accepted: ${failed?.ErrorCode} ${failed?.ErrorMessage ?? ''}`);
+    }
+  }
+}
+
+/**
+ * Builds the Lambda handler for one event type. The detail is parsed with its contract; any error
+ * propagates so that EventBridge (or the local bus) retries and finally dead-letters the event.
+ */
+export function eventHandler<T extends DetailType>(
+  detailType: T,
+  run: (detail: EventDetail<T>, event: EventBridgeEvent<T, unknown>) => Promise<void>,
+) {
+  return async (event: EventBridgeEvent<T, unknown>): Promise<void> => {
+    if (event['detail-type'] !== detailType) {
+      throw new Error(`Handler for ${detailType} received ${event['detail-type']}: the wiring is wrong`);
+    }
+    const detail = eventCatalogue[detailType].detail.parse(event.detail) as EventDetail<T>;
+    logger.appendKeys({ eventId: event.id, detailType });
+    try {
+      await run(detail, event);
+    } finally {
+      logger.removeKeys(['eventId', 'detailType']);
+    }
+  };
+}
+
+/** Builds the Lambda handler for a schedule rule: the work reads the shared clock, not the event's time. */
+export function scheduledHandler(run: (at: Date) => Promise<void>) {
+  return async (_event: ScheduledEvent): Promise<void> => {
+    await run(now());
+  };
+}

@@ -1,0 +1,173 @@
+// The HTTP edge every API handler shares: role check, body/path/query validation with the zod
+// contracts, and the mapping of errors to API.md's JSON error answers, as a middy stack.
+import middy from '@middy/core';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type * as z from 'zod';
+import type { ErrorBody, ErrorIssue } from '../../schemas/api/errors.js';
+import { httpRoutes, roleGroups, type RouteKey } from '../../infra/wiring.js';
+import { isServiceUnavailable } from './aws.js';
+import {
+  AppError,
+  ForbiddenError,
+  InvalidJsonError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from './errors.js';
+import { logger } from './logger.js';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+/** Bodies are small forms; anything larger is a mistake or an attack. */
+export const maxBodyBytes = 64 * 1024;
+
+export type Caller =
+  | { role: 'public' }
+  | { role: 'coordinator' | 'tutor'; email: string; subject: string };
+
+export interface RequestSpec<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType> {
+  body?: B;
+  path?: P;
+  query?: Q;
+}
+
+export interface ParsedRequest<B, P, Q> {
+  body: B;
+  path: P;
+  query: Q;
+  caller: Caller;
+  event: HttpEvent;
+}
+
+type Out<T> = T extends z.ZodType ? z.infer<T> : undefined;
+
+/**
+ * Builds the Lambda handler for one route of the wiring table. The role comes from the table, so
+ * the route and its guard cannot drift apart.
+ */
+export function httpHandler<
+  B extends z.ZodType = z.ZodUndefined,
+  P extends z.ZodType = z.ZodUndefined,
+  Q extends z.ZodType = z.ZodUndefined,
+>(
+  routeKey: RouteKey,
+  spec: RequestSpec<B, P, Q>,
+  run: (request: ParsedRequest<Out<B>, Out<P>, Out<Q>>) => Promise<HttpResult>,
+) {
+  const role = httpRoutes[routeKey].role;
+  return middy<HttpEvent, HttpResult, Error, Context>()
+    .use(jsonErrors())
+    .handler(async (event) => {
+      const caller = authorize(event, role);
+      const request = {
+        caller,
+        event,
+        path: parseWith(spec.path, event.pathParameters ?? {}),
+        query: parseWith(spec.query, event.queryStringParameters ?? {}),
+        body: spec.body ? parseWith(spec.body, readJsonBody(event)) : undefined,
+      } as ParsedRequest<Out<B>, Out<P>, Out<Q>>;
+      return run(request);
+    });
+}
+
+/** A JSON answer. */
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+function authorize(event: HttpEvent, role: keyof typeof roleGroups | 'public'): Caller {
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  if (role === 'public') return { role: 'public' };
+  // On AWS the JWT authorizer has already verified the token; no claims means no token reached us.
+  if (!claims) throw new UnauthorizedError('A bearer token is required for this route');
+  if (!groupsOf(claims).includes(roleGroups[role])) {
+    throw new ForbiddenError(`This route is for the ${role} role`);
+  }
+  const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : '';
+  return { role, email, subject: String(claims.sub ?? '') };
+}
+
+/** API Gateway hands array claims over as a string like "[coordinators tutors]"; local tokens as arrays. */
+function groupsOf(claims: Record<string, unknown>): string[] {
+  const raw = claims['cognito:groups'];
+  if (Array.isArray(raw)) return raw.map(String);
+  if (typeof raw === 'string') return raw.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+  return [];
+}
+
+function readJsonBody(event: HttpEvent): unknown {
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text, 'utf8') > maxBodyBytes) {
+    throw new PayloadTooLargeError(`The body is larger than ${maxBodyBytes / 1024} KiB`);
+  }
+  const contentType = event.headers?.['content-type'] ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
+    throw new UnsupportedMediaTypeError('Send the body as JSON with Content-Type: application/json');
+  }
+  if (text.trim() === '') {
+    throw new InvalidJsonError('The body is empty; a JSON object is required', {
+      issues: [{ path: '', message: 'a JSON object is required' }],
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new InvalidJsonError('The body is not valid JSON', { cause: error, issues: [{ path: '', message: detail }] });
+  }
+}
+
+function parseWith<S extends z.ZodType | undefined>(schema: S, input: unknown): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ValidationError('The request is not valid', { cause: result.error, issues: toIssues(result.error) });
+}
+
+/** zod issues as API.md's `issues`: dotted paths (`contact.email`, `themes.0`). */
+export function toIssues(error: z.ZodError): ErrorIssue[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return { path, message: `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}` };
+    }
+    return { path, message: issue.message };
+  });
+}
+
+function errorBody(error: AppError): ErrorBody {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.issues ? { issues: error.issues } : {}),
+    },
+  };
+}
+
+/** Maps AppErrors (and outages) to JSON answers; anything else is a fault and is rethrown for Lambda. */
+function jsonErrors(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
+  const jsonErrorsOnError: middy.MiddlewareFn<HttpEvent, HttpResult, Error, Context> = async (request) => {
+    let error = request.error;
+    if (!(error instanceof AppError) && isServiceUnavailable(error)) {
+      logger.warn('backing service unavailable', { error: error?.name, route: request.event.routeKey });
+      error = new ServiceUnavailableError('A backing service is unavailable; please try again shortly', { cause: error });
+    }
+    if (!(error instanceof AppError)) return; // middy rethrows it
+    const headers: Record<string, string> = error.status === 503 ? { 'retry-after': '5' } : {};
+    request.response = json(error.status, errorBody(error), headers);
+  };
+  return { onError: jsonErrorsOnError };
+}

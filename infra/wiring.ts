@@ -1,0 +1,81 @@
+// The wiring table: which handler answers which HTTP route, event and schedule.
+// The CDK stack builds API routes, EventBridge rules and schedules from it; the local runtime routes
+// by it; test/infra checks that the synthesized template equals it. It is plain data on purpose:
+// handlers import it (for their route's role) without pulling in CDK or the SDK: it names events
+// through the event catalogue and nothing else.
+import { patternFor } from '../schemas/events/catalogue.js';
+
+/** Who may call a route. `public` needs no token; the others need a bearer JWT in that Cognito group. */
+export type Role = 'public' | 'coordinator' | 'tutor';
+
+/** Cognito group that carries each signed-in role. */
+export const roleGroups = { coordinator: 'coordinators', tutor: 'tutors' } as const satisfies Record<
+  Exclude<Role, 'public'>,
+  string
+>;
+
+/**
+ * A handler id is `<capability>/<name>`; its code is `functions/<capability>/handlers/<name>.ts`,
+ * exporting `handler`. One Lambda function per handler id.
+ */
+export type HandlerId = `${string}/${string}`;
+
+export interface HttpRoute {
+  readonly handler: HandlerId;
+  readonly role: Role;
+}
+
+export interface EventRule {
+  readonly handler: HandlerId;
+  /** An EventBridge event pattern (the subset the local bus understands: exact values per field). */
+  readonly pattern: {
+    readonly source: readonly string[];
+    readonly 'detail-type': readonly string[];
+  };
+}
+
+export interface ScheduleRule {
+  readonly handler: HandlerId;
+  /** An EventBridge schedule expression; the local runtime fires it on the same period of its clock. */
+  readonly expression: `rate(${number} ${'minute' | 'minutes' | 'hour' | 'hours'})`;
+}
+
+/** HTTP routes, keyed by API Gateway route key (`METHOD /path`). */
+export const httpRoutes = {
+  'POST /rounds': { handler: 'intake/create-round', role: 'coordinator' },
+  'GET /rounds': { handler: 'intake/list-rounds', role: 'public' },
+  'GET /rounds/{roundId}': { handler: 'intake/get-round', role: 'public' },
+  'POST /rounds/{roundId}/applications': { handler: 'intake/apply', role: 'public' },
+  'GET /applications/{applicationId}': { handler: 'intake/get-application', role: 'public' },
+} as const satisfies Record<string, HttpRoute>;
+
+export type RouteKey = keyof typeof httpRoutes;
+
+/** Event subscriptions, keyed by rule name. The subscriber owns its rule. */
+export const eventRules = {
+  SendApplicationConfirmation: {
+    handler: 'intake/send-application-confirmation',
+    pattern: patternFor('ApplicationReceived'),
+  },
+} as const satisfies Record<string, EventRule>;
+
+/** Timed work, keyed by rule name. */
+export const scheduleRules = {
+  OpenDueRounds: { handler: 'intake/open-due-rounds', expression: 'rate(1 minute)' },
+} as const satisfies Record<string, ScheduleRule>;
+
+/** Every handler id named anywhere in the table, once. */
+export function allHandlerIds(): HandlerId[] {
+  const ids = [
+    ...Object.values(httpRoutes).map((r) => r.handler),
+    ...Object.values(eventRules).map((r) => r.handler),
+    ...Object.values(scheduleRules).map((r) => r.handler),
+  ];
+  return [...new Set<HandlerId>(ids)].sort();
+}
+
+/** Source file of a handler, relative to the project root. */
+export function handlerEntry(id: HandlerId): string {
+  const [capability, name] = id.split('/');
+  return `functions/${capability}/handlers/${name}.ts`;
+}
