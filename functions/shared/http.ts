@@ -8,6 +8,7 @@ import type {
 } from 'aws-lambda';
 import type * as z from 'zod';
 import type { ErrorBody, ErrorIssue } from '../../schemas/api/errors.js';
+import { routeContracts, type RouteContract, type RouteContracts } from '../../schemas/api/routes.js';
 import { httpRoutes, roleGroups, type RouteKey } from '../../infra/wiring.js';
 import { isServiceUnavailable } from './aws.js';
 import {
@@ -32,36 +33,23 @@ export type Caller =
   | { role: 'public' }
   | { role: 'coordinator' | 'tutor'; email: string; subject: string };
 
-export interface RequestSpec<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType> {
-  body?: B;
-  path?: P;
-  query?: Q;
-}
-
-export interface ParsedRequest<B, P, Q> {
-  body: B;
-  path: P;
-  query: Q;
+export interface ParsedRequest<R extends RouteKey> {
+  body: Parsed<RouteContracts[R], 'body'>;
+  path: Parsed<RouteContracts[R], 'path'>;
+  query: Parsed<RouteContracts[R], 'query'>;
   caller: Caller;
   event: HttpEvent;
 }
 
-type Out<T> = T extends z.ZodType ? z.infer<T> : undefined;
+type Parsed<C, K extends 'body' | 'path' | 'query'> = C extends { [P in K]: infer S extends z.ZodType } ? z.infer<S> : undefined;
 
 /**
- * Builds the Lambda handler for one route of the wiring table. The role comes from the table, so
- * the route and its guard cannot drift apart.
+ * Builds the Lambda handler for one route of the wiring table. The role comes from the table and
+ * the schemas from the route's contract, so the route, its guard and its validation cannot drift.
  */
-export function httpHandler<
-  B extends z.ZodType = z.ZodUndefined,
-  P extends z.ZodType = z.ZodUndefined,
-  Q extends z.ZodType = z.ZodUndefined,
->(
-  routeKey: RouteKey,
-  spec: RequestSpec<B, P, Q>,
-  run: (request: ParsedRequest<Out<B>, Out<P>, Out<Q>>) => Promise<HttpResult>,
-) {
+export function httpHandler<R extends RouteKey>(routeKey: R, run: (request: ParsedRequest<R>) => Promise<HttpResult>) {
   const role = httpRoutes[routeKey].role;
+  const contract: RouteContract = routeContracts[routeKey];
   return middy<HttpEvent, HttpResult, Error, Context>()
     .use(jsonErrors())
     .handler(async (event) => {
@@ -69,10 +57,10 @@ export function httpHandler<
       const request = {
         caller,
         event,
-        path: parseWith(spec.path, event.pathParameters ?? {}),
-        query: parseWith(spec.query, event.queryStringParameters ?? {}),
-        body: spec.body ? parseWith(spec.body, readJsonBody(event)) : undefined,
-      } as ParsedRequest<Out<B>, Out<P>, Out<Q>>;
+        path: parseWith(contract.path, event.pathParameters ?? {}),
+        query: parseWith(contract.query, event.queryStringParameters ?? {}),
+        body: contract.body ? parseWith(contract.body, readJsonBody(event)) : undefined,
+      } as ParsedRequest<R>;
       return run(request);
     });
 }

@@ -1,6 +1,6 @@
 // POST /rounds/{roundId}/applications: a municipality applies; one application per municipality per round.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ApplyBody, ApplyPath, type ApplyResponse } from '../../../schemas/api/applications.js';
+import type { ApplyResponse } from '../../../schemas/api/applications.js';
 import { now } from '../../shared/clock.js';
 import { config } from '../../shared/config.js';
 import { NotFoundError } from '../../shared/errors.js';
@@ -17,10 +17,7 @@ const received = (application: Application) => ({
   receivedAt: application.receivedAt,
 });
 
-export const handler = httpHandler(
-  'POST /rounds/{roundId}/applications',
-  { path: ApplyPath, body: ApplyBody },
-  async ({ path, body }) => {
+export const handler = httpHandler('POST /rounds/{roundId}/applications', async ({ path, body }) => {
     const store = intakeStore();
     const at = now();
     const round = await store.getRound(path.roundId);

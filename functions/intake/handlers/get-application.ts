@@ -1,6 +1,5 @@
 // GET /applications/{applicationId}?token=: the applicant reads where the application stands.
 import { timingSafeEqual } from 'node:crypto';
-import { ApplicationPath, ApplicationQuery } from '../../../schemas/api/applications.js';
 import { ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import { httpHandler, json } from '../../shared/http.js';
 import { toApplicationView } from '../domain.js';
@@ -12,10 +11,7 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export const handler = httpHandler(
-  'GET /applications/{applicationId}',
-  { path: ApplicationPath, query: ApplicationQuery },
-  async ({ path, query }) => {
+export const handler = httpHandler('GET /applications/{applicationId}', async ({ path, query }) => {
     const store = intakeStore();
     const application = await store.getApplication(path.applicationId);
     if (!application) throw new NotFoundError(`No application ${path.applicationId}`);
