@@ -1,0 +1,38 @@
+// Builds the sparraus CDK app (both stacks, cdk-nag checks) without synthesizing it, for app.ts and test/infra alike.
+import { App, CrossStackReferences, ReferenceStrength, Validations, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { StatefulStack } from './stateful-stack.js';
+import { StatelessStack } from './stateless-stack.js';
+
+export interface SparrausApp {
+  readonly app: App;
+  readonly stateful: StatefulStack;
+  readonly stateless: StatelessStack;
+}
+
+/** The whole app; `props` lets tests pass context such as `aws:cdk:bundling-stacks: []`. */
+export function buildApp(props?: AppProps): SparrausApp {
+  const app = new App(props);
+  // Strong (Export/ImportValue) on purpose: the stateful stack cannot be deleted, nor its table or
+  // bus removed, while the stateless stack still uses them.
+  CrossStackReferences.of(app).consume(ReferenceStrength.STRONG);
+  // Account and region come from the deploying credentials; without them (offline synth, tests)
+  // the stacks are environment-agnostic, which nothing here needs to avoid.
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+
+  const stateful = new StatefulStack(app, 'SparrausStateful', {
+    env,
+    description: 'sparraus data: DynamoDB table, event bus and archive, Cognito user pool',
+  });
+  const stateless = new StatelessStack(app, 'SparrausStateless', {
+    env,
+    description: 'sparraus compute: Lambda functions, HTTP API, event rules and schedules',
+    stateful: stateful.resources,
+  });
+
+  // cdk-nag 3 runs as a policy-validation plugin: synthesis fails on any finding that is not
+  // acknowledged with Validations.of(construct).acknowledge() next to the construct concerned.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+
+  return { app, stateful, stateless };
+}

@@ -1,0 +1,368 @@
+// Stateless stack: one Lambda function per handler, the HTTP API, event rules and schedules, all built from the wiring table.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CfnOutput,
+  CfnParameter,
+  Duration,
+  Fn,
+  Stack,
+  Tags,
+  Validations,
+  type StackProps,
+} from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ConfigurationSet, ConfigurationSetTlsPolicy, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { envNames } from '../functions/shared/config.js';
+import type { StatefulResources } from './stateful-stack.js';
+import { tableKeys } from './table-definition.js';
+import {
+  allHandlerIds,
+  eventRules,
+  handlerEntry,
+  httpRoutes,
+  scheduleRules,
+  type HandlerId,
+  type RouteKey,
+} from './wiring.js';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** Tag on every function naming its handler id, so template, console and bill all say which handler it is. */
+export const handlerTag = 'sparraus:handler';
+
+/** Physical name of the EventBridge rule for a key of `eventRules` or `scheduleRules`. */
+export function ruleName(key: string): string {
+  return `sparraus-${key}`;
+}
+
+// NodejsFunction's `target` must match this runtime: newest Node.js that this aws-cdk-lib knows,
+// which is also what cdk-nag's AwsSolutions-L1 demands.
+const runtime = Runtime.NODEJS_24_X;
+const esbuildTarget = 'node24';
+
+// How long each kind of trigger may run, and how hard asynchronous triggers retry. A handler named
+// under several kinds gets the longest timeout.
+const httpTimeout = Duration.seconds(10);
+const asyncTimeout = Duration.seconds(30);
+/** Event subscribers: a late confirmation email still beats none. */
+const eventRetry = {
+  rule: { retryAttempts: 8, maxEventAge: Duration.hours(12) },
+  lambda: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
+};
+/** Schedules: the next tick does the same work, so an old tick is worth little. */
+const scheduleRetry = {
+  rule: { retryAttempts: 2, maxEventAge: Duration.minutes(5) },
+  lambda: { retryAttempts: 1, maxEventAge: Duration.minutes(5) },
+};
+
+// grantReadWriteData's data actions without the stream ones (no stream exists), scoped below to the
+// table and the one index that tableKeys defines instead of `index/*`.
+const tableDataActions = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:DescribeTable',
+];
+
+export interface StatelessStackProps extends StackProps {
+  readonly stateful: StatefulResources;
+}
+
+export class StatelessStack extends Stack {
+  /** The function of each handler id. */
+  readonly functions: ReadonlyMap<HandlerId, NodejsFunction>;
+  readonly api: HttpApi;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { table, eventBus, userPool, userPoolClient } = props.stateful;
+
+    const senderEmail = new CfnParameter(this, 'SenderEmail', {
+      type: 'String',
+      default: 'no-reply@example.org',
+      allowedPattern: '^[^@\\s]+@[^@\\s]+$',
+      description: 'From address of every email. It, or its domain, must be a verified SES identity.',
+    });
+    const configurationSetName = new CfnParameter(this, 'SesConfigurationSetName', {
+      type: 'String',
+      default: 'sparraus',
+      allowedPattern: '^[a-zA-Z0-9_-]{1,64}$',
+      description: 'Name of the SES configuration set this stack creates and every email is sent through.',
+    });
+    // Mails carry personal data and secret status links, so they only leave over TLS.
+    const configurationSet = new ConfigurationSet(this, 'SesConfigurationSet', {
+      configurationSetName: configurationSetName.valueAsString,
+      tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
+      reputationMetrics: true,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    // SES authorizes SendEmail against whichever identity verifies the From address: the address
+    // itself or its domain. Both are named exactly; nothing else may be sent from.
+    const senderDomain = Fn.select(1, Fn.split('@', senderEmail.valueAsString));
+    const sendEmail = new PolicyStatement({
+      actions: ['ses:SendEmail'],
+      resources: [
+        this.formatArn({ service: 'ses', resource: 'identity', resourceName: senderEmail.valueAsString }),
+        this.formatArn({ service: 'ses', resource: 'identity', resourceName: senderDomain }),
+        this.formatArn({
+          service: 'ses',
+          resource: 'configuration-set',
+          resourceName: configurationSet.configurationSetName,
+        }),
+      ],
+    });
+    const tableData = new PolicyStatement({
+      actions: tableDataActions,
+      resources: [table.tableArn, `${table.tableArn}/index/${tableKeys.gsi1.indexName}`],
+    });
+
+    const api = new HttpApi(this, 'HttpApi', {
+      apiName: 'sparraus',
+      description: 'sparraus HTTP API (routes from infra/wiring.ts)',
+      // The $default stage is added below: only addStage takes access-log and throttle settings.
+      createDefaultStage: false,
+      corsPreflight: {
+        // Auth is a bearer token, never a cookie, so another origin gains nothing a script could not.
+        allowOrigins: ['*'],
+        allowMethods: [
+          CorsHttpMethod.GET,
+          CorsHttpMethod.POST,
+          CorsHttpMethod.PATCH,
+          CorsHttpMethod.DELETE,
+          CorsHttpMethod.OPTIONS,
+        ],
+        allowHeaders: ['Content-Type', 'Authorization', 'Accept'],
+        maxAge: Duration.days(1),
+      },
+    });
+    this.api = api;
+
+    const timeouts = handlerTimeouts();
+    const functions = new Map<HandlerId, NodejsFunction>();
+    for (const handlerId of allHandlerIds()) {
+      const name = constructName(handlerId);
+      const logGroup = new LogGroup(this, `${name}Logs`, { retention: RetentionDays.ONE_MONTH });
+      // An own role instead of AWSLambdaBasicExecutionRole: the function may write to its own log
+      // group only, not to every log group in the account.
+      const role = new Role(this, `${name}Role`, {
+        assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+        description: `Execution role of ${handlerId}`,
+      });
+      role.addToPolicy(
+        new PolicyStatement({
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [logGroup.logGroupArn],
+        }),
+      );
+      role.addToPolicy(tableData);
+      role.addToPolicy(sendEmail);
+
+      const fn = new NodejsFunction(this, name, {
+        entry: resolve(projectRoot, handlerEntry(handlerId)),
+        handler: 'handler',
+        projectRoot,
+        depsLockFilePath: resolve(projectRoot, 'package-lock.json'),
+        description: `${handlerId} (${handlerEntry(handlerId)})`,
+        runtime,
+        architecture: Architecture.ARM_64,
+        memorySize: 256,
+        timeout: timeouts.get(handlerId),
+        role,
+        logGroup,
+        environment: {
+          [envNames.tableName]: table.tableName,
+          [envNames.eventBusName]: eventBus.eventBusName,
+          [envNames.emailFrom]: senderEmail.valueAsString,
+          [envNames.sesConfigurationSet]: configurationSet.configurationSetName,
+          // The function refers to the API, the API's integrations to the function: no cycle,
+          // because the AWS::ApiGatewayV2::Api resource itself names no function.
+          [envNames.publicUrl]: api.apiEndpoint,
+        },
+        bundling: {
+          format: OutputFormat.ESM,
+          target: esbuildTarget,
+          minify: true,
+          sourceMap: false,
+          // ESM-first resolution: measured ~40% smaller SDK bundles than esbuild's node default.
+          mainFields: ['module', 'main'],
+          // Bundled rather than taken from the runtime, so unused SDK code is tree-shaken away and
+          // the version is the one in package-lock.json.
+          bundleAwsSDK: true,
+          // CommonJS dependencies inside the ESM bundle still call require().
+          banner:
+            "import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);",
+        },
+      });
+      eventBus.grantPutEventsTo(fn);
+      Tags.of(fn).add(handlerTag, handlerId);
+      functions.set(handlerId, fn);
+    }
+    this.functions = functions;
+    const fnOf = (handlerId: HandlerId): NodejsFunction => {
+      const fn = functions.get(handlerId);
+      if (!fn) throw new Error(`No function for handler ${handlerId}`);
+      return fn;
+    };
+
+    // --- HTTP API ------------------------------------------------------------------------------
+    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
+    api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // No IP address or user agent: the log is for operations, not for tracking people.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integration.latency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+
+    // The authorizer only proves the token (signature, expiry, audience); each handler checks the
+    // role against the token's cognito:groups claim.
+    const jwtAuthorizer = new HttpJwtAuthorizer(
+      'CognitoJwt',
+      `https://cognito-idp.${this.region}.amazonaws.com/${userPool.userPoolId}`,
+      { jwtAudience: [userPoolClient.userPoolClientId], identitySource: ['$request.header.Authorization'] },
+    );
+    const integrations = new Map<HandlerId, HttpLambdaIntegration>();
+    for (const [routeKey, route] of Object.entries(httpRoutes) as [RouteKey, (typeof httpRoutes)[RouteKey]][]) {
+      const [method, path] = routeKey.split(' ') as [HttpMethod, string];
+      let integration = integrations.get(route.handler);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${constructName(route.handler)}Integration`, fnOf(route.handler));
+        integrations.set(route.handler, integration);
+      }
+      const isPublic = route.role === 'public';
+      const [httpRoute] = api.addRoutes({
+        path,
+        methods: [method],
+        integration,
+        authorizer: isPublic ? new HttpNoneAuthorizer() : jwtAuthorizer,
+      });
+      if (isPublic && httpRoute) {
+        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: publicRouteReason(routeKey) });
+      }
+    }
+
+    // --- Events and schedules ------------------------------------------------------------------
+    const deadLetters = new Map<HandlerId, Queue>();
+    const deadLettersOf = (handlerId: HandlerId, retry: typeof eventRetry): Queue => {
+      let queue = deadLetters.get(handlerId);
+      if (queue) return queue;
+      queue = new Queue(this, `${constructName(handlerId)}DeadLetters`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      Validations.of(queue).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason:
+          `This queue is itself the dead-letter queue of ${handlerId}: its EventBridge targets and its ` +
+          'asynchronous invocations end here; a dead-letter queue behind it would only move the same messages.',
+      });
+      // EventBridge's DLQ only catches events it could not hand to Lambda; errors thrown by the
+      // handler are retried by Lambda's async invoke and then need this destination to be kept.
+      fnOf(handlerId).configureAsyncInvoke({ ...retry.lambda, onFailure: new SqsDestination(queue) });
+      deadLetters.set(handlerId, queue);
+      return queue;
+    };
+
+    for (const [key, entry] of Object.entries(eventRules)) {
+      new Rule(this, `EventRule${key}`, {
+        ruleName: ruleName(key),
+        description: `eventRules.${key} -> ${entry.handler}`,
+        eventBus,
+        eventPattern: { source: [...entry.pattern.source], detailType: [...entry.pattern['detail-type']] },
+        targets: [
+          new LambdaFunction(fnOf(entry.handler), {
+            deadLetterQueue: deadLettersOf(entry.handler, eventRetry),
+            ...eventRetry.rule,
+          }),
+        ],
+      });
+    }
+    for (const [key, entry] of Object.entries(scheduleRules)) {
+      new Rule(this, `ScheduleRule${key}`, {
+        ruleName: ruleName(key),
+        description: `scheduleRules.${key} -> ${entry.handler}`,
+        schedule: Schedule.expression(entry.expression),
+        targets: [
+          new LambdaFunction(fnOf(entry.handler), {
+            deadLetterQueue: deadLettersOf(entry.handler, scheduleRetry),
+            ...scheduleRetry.rule,
+          }),
+        ],
+      });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'SesConfigurationSetNameOutput', { value: configurationSet.configurationSetName });
+  }
+}
+
+/** Why a route marked `public` in the wiring table has no authorizer, for cdk-nag's APIG4. */
+function publicRouteReason(routeKey: RouteKey): string {
+  const contract = `${routeKey} is public by the API contract (API.md): municipal contacts use it without an account.`;
+  // Routes about one person's application or registration carry the id of that record in the path.
+  return /\{(applicationId|registrationId)\}/.test(routeKey)
+    ? `${contract} The handler answers only with the secret token mailed to that person, so the id alone reveals none of its content.`
+    : `${contract} It serves or accepts only what anyone may see or submit; the stage throttles it.`;
+}
+
+/** `intake/create-round` -> `IntakeCreateRound`, a construct id that stays readable in the console. */
+function constructName(handlerId: HandlerId): string {
+  return handlerId
+    .split(/[^a-zA-Z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}
+
+function handlerTimeouts(): Map<HandlerId, Duration> {
+  const timeouts = new Map<HandlerId, Duration>();
+  const raise = (handlerId: HandlerId, timeout: Duration) => {
+    const current = timeouts.get(handlerId);
+    if (!current || current.toSeconds() < timeout.toSeconds()) timeouts.set(handlerId, timeout);
+  };
+  for (const route of Object.values(httpRoutes)) raise(route.handler, httpTimeout);
+  for (const rule of Object.values(eventRules)) raise(rule.handler, asyncTimeout);
+  for (const rule of Object.values(scheduleRules)) raise(rule.handler, asyncTimeout);
+  return timeouts;
+}

@@ -1,0 +1,262 @@
+// Template assertions per stack: data is durable, functions are built as agreed, permissions are narrow, and cdk-nag finds nothing unacknowledged.
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { envNames } from '../../functions/shared/config.js';
+import { eventBusName } from '../../infra/stateful-stack.js';
+import { tableKeys } from '../../infra/table-definition.js';
+import { eventRules, roleGroups, scheduleRules } from '../../infra/wiring.js';
+import { ofType, referencedId, sorted, synthesize } from './template.js';
+
+const { app, stateful, stateless, statefulTemplate, statelessTemplate, resources, handlerOfFunction } = synthesize();
+
+describe('stateful stack', () => {
+  it('has one on-demand table with the shared key schema, PITR, TTL and gsi1, retained and deletion-protected', () => {
+    statefulTemplate.resourceCountIs('AWS::DynamoDB::Table', 1);
+    statefulTemplate.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: tableKeys.ttlAttribute, Enabled: true },
+        KeySchema: [
+          { AttributeName: tableKeys.partitionKey, KeyType: 'HASH' },
+          { AttributeName: tableKeys.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: tableKeys.gsi1.indexName,
+            KeySchema: [
+              { AttributeName: tableKeys.gsi1.partitionKey, KeyType: 'HASH' },
+              { AttributeName: tableKeys.gsi1.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      },
+    });
+  });
+
+  it('has the sparraus bus with an archive of everything on it', () => {
+    const [busId] = ofType(statefulTemplate.toJSON().Resources, 'AWS::Events::EventBus')[0]!;
+    statefulTemplate.hasResourceProperties('AWS::Events::EventBus', { Name: eventBusName });
+    statefulTemplate.hasResourceProperties('AWS::Events::Archive', {
+      SourceArn: { 'Fn::GetAtt': [busId, 'Arn'] },
+      RetentionDays: 365,
+      EventPattern: { account: [{ Ref: 'AWS::AccountId' }] },
+    });
+  });
+
+  it('has an admin-only user pool with MFA, retained, and a group per signed-in role', () => {
+    statefulTemplate.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        MfaConfiguration: 'ON',
+        UserPoolTier: 'PLUS',
+        Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
+      }),
+    });
+    const groups = ofType(statefulTemplate.toJSON().Resources, 'AWS::Cognito::UserPoolGroup').map(
+      ([, g]) => g.Properties!.GroupName as string,
+    );
+    expect(sorted(groups)).toEqual(sorted(Object.values(roleGroups)));
+    statefulTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', { GenerateSecret: false });
+  });
+
+  it('outputs table, bus and user pool ids', () => {
+    for (const name of ['TableName', 'EventBusName', 'UserPoolId', 'UserPoolClientId']) {
+      statefulTemplate.hasOutput(name, {});
+    }
+  });
+});
+
+describe('stateless stack', () => {
+  const functions = ofType(resources, 'AWS::Lambda::Function');
+  const asyncHandlers = new Set<string>([
+    ...Object.values(eventRules).map((r) => r.handler),
+    ...Object.values(scheduleRules).map((r) => r.handler),
+  ]);
+
+  it("runs every function on arm64 and the newest Node.js runtime cdk-nag's L1 knows", () => {
+    const versionOf = (name: string) => Number(/^nodejs(\d+)/.exec(name)?.[1] ?? 0);
+    const newest = Runtime.ALL.map((r) => r.name)
+      .filter((name) => /^nodejs\d+\.x$/.test(name))
+      .sort((a, b) => versionOf(a) - versionOf(b))
+      .at(-1);
+    expect(functions.length).toBeGreaterThan(0);
+    for (const [, fn] of functions) {
+      expect(fn.Properties!.Architectures).toEqual(['arm64']);
+      expect(fn.Properties!.Runtime).toBe(newest);
+      expect(fn.Properties!.MemorySize).toBe(256);
+    }
+  });
+
+  it('gives HTTP handlers 10 s and event or schedule handlers 30 s', () => {
+    for (const [logicalId, fn] of functions) {
+      const handlerId = handlerOfFunction.get(logicalId)!;
+      expect({ handlerId, timeout: fn.Properties!.Timeout }).toEqual({
+        handlerId,
+        timeout: asyncHandlers.has(handlerId) ? 30 : 10,
+      });
+    }
+  });
+
+  it('sets exactly the environment of envNames, with PUBLIC_URL the API endpoint', () => {
+    const [apiId] = ofType(resources, 'AWS::ApiGatewayV2::Api')[0]!;
+    for (const [, fn] of functions) {
+      const variables = fn.Properties!.Environment.Variables as Record<string, unknown>;
+      expect(sorted(Object.keys(variables))).toEqual(sorted(Object.values(envNames)));
+      expect(variables[envNames.publicUrl]).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] });
+      expect(variables[envNames.emailFrom]).toEqual({ Ref: 'SenderEmail' });
+      expect(variables[envNames.tableName]).toEqual(stateless.resolve(stateful.resources.table.tableName));
+      expect(variables[envNames.eventBusName]).toEqual(stateless.resolve(stateful.resources.eventBus.eventBusName));
+    }
+  });
+
+  it('gives each function its own log group with a retention', () => {
+    for (const [, fn] of functions) {
+      const logGroup = resources[referencedId(fn.Properties!.LoggingConfig.LogGroup)!]!;
+      expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(logGroup.Properties!.RetentionInDays).toBeGreaterThan(0);
+    }
+  });
+
+  it('grants no wildcard and no AWS managed policy', () => {
+    for (const [logicalId, role] of ofType(resources, 'AWS::IAM::Role')) {
+      expect({ logicalId, managed: role.Properties!.ManagedPolicyArns }).toEqual({ logicalId, managed: undefined });
+    }
+    for (const [logicalId, policy] of ofType(resources, 'AWS::IAM::Policy')) {
+      for (const statement of policy.Properties!.PolicyDocument.Statement) {
+        const strings = [statement.Action, statement.Resource].flat().filter((v) => typeof v === 'string');
+        expect({ logicalId, wildcards: strings.filter((s: string) => s.includes('*')) }).toEqual({
+          logicalId,
+          wildcards: [],
+        });
+      }
+    }
+  });
+
+  it('allows events:PutEvents on the bus only and ses:SendEmail on the sender identity and configuration set only', () => {
+    const statements = ofType(resources, 'AWS::IAM::Policy').flatMap(
+      ([, p]) => p.Properties!.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
+    const putEvents = statements.filter((s) => s.Action === 'events:PutEvents');
+    const sendEmail = statements.filter((s) => s.Action === 'ses:SendEmail');
+    expect(putEvents).toHaveLength(functions.length);
+    expect(sendEmail).toHaveLength(functions.length);
+    for (const s of putEvents) {
+      expect(s.Resource).toEqual(stateless.resolve(stateful.resources.eventBus.eventBusArn));
+    }
+    for (const s of sendEmail) {
+      const arns = JSON.stringify(s.Resource);
+      expect(s.Resource).toHaveLength(3);
+      expect(arns).toContain('":identity/",{"Ref":"SenderEmail"}');
+      expect(arns).toContain('":identity/",{"Fn::Select":[1,{"Fn::Split":["@",{"Ref":"SenderEmail"}]}]}');
+      expect(arns).toContain('":configuration-set/",{"Ref":"SesConfigurationSet');
+    }
+  });
+
+  it('creates the SES configuration set from a parameter', () => {
+    statelessTemplate.hasParameter('SenderEmail', { Type: 'String', Default: 'no-reply@example.org' });
+    statelessTemplate.hasParameter('SesConfigurationSetName', { Type: 'String', Default: 'sparraus' });
+    statelessTemplate.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      Name: { Ref: 'SesConfigurationSetName' },
+    });
+  });
+
+  it('keeps dead letters encrypted, TLS-only, for 14 days', () => {
+    const queues = ofType(resources, 'AWS::SQS::Queue');
+    expect(queues.length).toBeGreaterThan(0);
+    for (const [queueId, queue] of queues) {
+      expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+      statelessTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queueId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('logs access and throttles on the default stage', () => {
+    statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      DefaultRouteSettings: { ThrottlingBurstLimit: Match.anyValue(), ThrottlingRateLimit: Match.anyValue() },
+    });
+    statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowHeaders: Match.arrayWith(['Content-Type', 'Authorization']) }),
+    });
+    statelessTemplate.hasOutput('ApiUrl', {});
+  });
+});
+
+describe('cdk-nag (AWS Solutions)', () => {
+  it('finds nothing unacknowledged, neither errors nor warnings', () => {
+    // synthesize() already ran the plugin and would have thrown; this names what was found.
+    const { violations } = new AwsSolutionsChecks().validateScope(app);
+    const found = violations.flatMap((v) =>
+      v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('acknowledges only APIG4 on public routes and SQS3 on dead-letter queues, each on its resource with a reason', () => {
+    const acknowledged: { path: string; id: string; reason: string; onResource: boolean }[] = [];
+    const visit = (construct: IConstruct) => {
+      for (const entry of construct.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+          acknowledged.push({
+            path: construct.node.path,
+            id: id.replace(/^annotation::/i, ''),
+            reason,
+            onResource: !Stack.isStack(construct) && construct !== app,
+          });
+        }
+      }
+      construct.node.children.forEach(visit);
+    };
+    visit(app);
+
+    const publicRoutes = ofType(resources, 'AWS::ApiGatewayV2::Route').filter(
+      ([, r]) => r.Properties!.AuthorizationType === 'NONE',
+    ).length;
+    expect(acknowledged.filter((a) => a.id === 'AwsSolutions-APIG4')).toHaveLength(publicRoutes);
+    expect(acknowledged.filter((a) => a.id === 'AwsSolutions-SQS3')).toHaveLength(
+      ofType(resources, 'AWS::SQS::Queue').length,
+    );
+    expect(sorted(new Set(acknowledged.map((a) => a.id)))).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-SQS3']);
+    for (const a of acknowledged) {
+      expect(a.onResource, `${a.id} is acknowledged for a whole stack or app at ${a.path}`).toBe(true);
+      expect(a.reason.length).toBeGreaterThan(60);
+    }
+  });
+
+  it('would report a table without PITR and a queue without TLS (the check can fail)', () => {
+    const probe = new App();
+    const stack = new Stack(probe, 'Probe');
+    new Table(stack, 'Table', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+    new Queue(stack, 'Queue');
+    const ruleNames = new AwsSolutionsChecks().validateScope(probe).violations.map((v) => v.ruleName);
+    expect(ruleNames).toEqual(expect.arrayContaining(['AwsSolutions-DDB3', 'AwsSolutions-SQS4']));
+  });
+
+  it('leaves no CDK warnings or errors on either stack', () => {
+    for (const stack of [stateful, stateless]) {
+      expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+      expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+    }
+  });
+});
