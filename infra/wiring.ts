@@ -20,13 +20,18 @@ export const roleGroups = { coordinator: 'coordinators', tutor: 'tutors' } as co
  */
 export type HandlerId = `${string}/${string}`;
 
+/** AWS access a handler needs beyond its table: the stack grants exactly these. */
+export type Need = 'publish-events' | 'send-email';
+
 export interface HttpRoute {
   readonly handler: HandlerId;
   readonly role: Role;
+  readonly needs?: readonly Need[];
 }
 
 export interface EventRule {
   readonly handler: HandlerId;
+  readonly needs?: readonly Need[];
   /** An EventBridge event pattern (the subset the local bus understands: exact values per field). */
   readonly pattern: {
     readonly source: readonly string[];
@@ -36,6 +41,7 @@ export interface EventRule {
 
 export interface ScheduleRule {
   readonly handler: HandlerId;
+  readonly needs?: readonly Need[];
   /** An EventBridge schedule expression; the local runtime fires it on the same period of its clock. */
   readonly expression: `rate(${number} ${'minute' | 'minutes' | 'hour' | 'hours'})`;
 }
@@ -45,7 +51,7 @@ export const httpRoutes = {
   'POST /rounds': { handler: 'intake/create-round', role: 'coordinator' },
   'GET /rounds': { handler: 'intake/list-rounds', role: 'public' },
   'GET /rounds/{roundId}': { handler: 'intake/get-round', role: 'public' },
-  'POST /rounds/{roundId}/applications': { handler: 'intake/apply', role: 'public' },
+  'POST /rounds/{roundId}/applications': { handler: 'intake/apply', role: 'public', needs: ['publish-events'] },
   'GET /applications/{applicationId}': { handler: 'intake/get-application', role: 'public' },
 } as const satisfies Record<string, HttpRoute>;
 
@@ -55,13 +61,14 @@ export type RouteKey = keyof typeof httpRoutes;
 export const eventRules = {
   SendApplicationConfirmation: {
     handler: 'intake/send-application-confirmation',
+    needs: ['send-email'],
     pattern: patternFor('ApplicationReceived'),
   },
 } as const satisfies Record<string, EventRule>;
 
 /** Timed work, keyed by rule name. */
 export const scheduleRules = {
-  OpenDueRounds: { handler: 'intake/open-due-rounds', expression: 'rate(1 minute)' },
+  OpenDueRounds: { handler: 'intake/open-due-rounds', expression: 'rate(1 minute)', needs: ['publish-events'] },
 } as const satisfies Record<string, ScheduleRule>;
 
 /** Every handler id named anywhere in the table, once. */
@@ -72,6 +79,16 @@ export function allHandlerIds(): HandlerId[] {
     ...Object.values(scheduleRules).map((r) => r.handler),
   ];
   return [...new Set<HandlerId>(ids)].sort();
+}
+
+/** What a handler needs, gathered from every entry that names it. */
+export function needsOf(id: HandlerId): Need[] {
+  const entries: { handler: HandlerId; needs?: readonly Need[] }[] = [
+    ...Object.values(httpRoutes),
+    ...Object.values(eventRules),
+    ...Object.values(scheduleRules),
+  ];
+  return [...new Set(entries.filter((e) => e.handler === id).flatMap((e) => e.needs ?? []))].sort();
 }
 
 /** Source file of a handler, relative to the project root. */
