@@ -60,16 +60,20 @@ export class IntakeStore {
     return rounds;
   }
 
-  /** Marks that RoundOpened went out; false when another run marked it first. */
-  async markRoundOpened(roundId: string, at: string): Promise<boolean> {
+  /**
+   * Claims the announcement of a round's opening for one scheduler run. A claim that is older than
+   * `leaseMs` without `openedAt` belongs to a run that died before publishing, and can be taken over.
+   */
+  async claimRoundOpening(roundId: string, at: Date, leaseMs = 60_000): Promise<boolean> {
     try {
       await dynamo().send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: roundKey(roundId),
-          UpdateExpression: 'SET openedAt = :at',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(openedAt)',
-          ExpressionAttributeValues: { ':at': at },
+          UpdateExpression: 'SET openingClaimedAt = :at',
+          ConditionExpression:
+            'attribute_exists(pk) AND attribute_not_exists(openedAt) AND (attribute_not_exists(openingClaimedAt) OR openingClaimedAt < :stale)',
+          ExpressionAttributeValues: { ':at': at.toISOString(), ':stale': new Date(at.getTime() - leaseMs).toISOString() },
         }),
       );
       return true;
@@ -77,6 +81,18 @@ export class IntakeStore {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  async markRoundOpened(roundId: string, at: string): Promise<void> {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: roundKey(roundId),
+        UpdateExpression: 'SET openedAt = if_not_exists(openedAt, :at)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
   }
 
   /**

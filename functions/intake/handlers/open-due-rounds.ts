@@ -8,8 +8,9 @@ export const handler = scheduledHandler(async (at) => {
     (round) => !round.openedAt && round.closesAt > at.toISOString(),
   );
   for (const round of due) {
-    // Publish first, then mark: a crash in between repeats the event (consumers are idempotent)
-    // rather than losing it.
+    // Claim, publish, mark: concurrent runs publish once; a run that dies after its claim is taken
+    // over when the claim's lease ends, so the event may repeat (consumers are idempotent) but is never lost.
+    if (!(await store.claimRoundOpening(round.roundId, at))) continue;
     await publish('RoundOpened', { roundId: round.roundId, opensAt: round.opensAt, closesAt: round.closesAt });
     await store.markRoundOpened(round.roundId, at.toISOString());
   }
