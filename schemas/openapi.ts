@@ -70,7 +70,12 @@ export function buildOpenApiDocument() {
     },
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Cognito id token (groups coordinators, tutors); locally from POST /dev/token' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'Cognito id token (groups coordinators, tutors); locally from POST /dev/token',
+        },
       },
     },
     paths,

@@ -50,7 +50,11 @@ const texts: Record<Language, (m: ApplicationReceivedMail, closes: string) => { 
 export function applicationReceivedEmail(mail: ApplicationReceivedMail) {
   const { subject, lines } = texts[mail.language](mail, formatDateTime(mail.closesAt, mail.language));
   const html = lines
-    .map((line) => (line === mail.statusUrl ? `<p><a href="${escapeHtml(line)}">${escapeHtml(line)}</a></p>` : `<p>${escapeHtml(line).replace(/\n/g, '<br>')}</p>`))
+    .map((line) =>
+      line === mail.statusUrl
+        ? `<p><a href="${escapeHtml(line)}">${escapeHtml(line)}</a></p>`
+        : `<p>${escapeHtml(line).replace(/\n/g, '<br>')}</p>`,
+    )
     .join('\n');
   return { subject, text: lines.join('\n\n'), html: `<!doctype html><html lang="${mail.language}"><body>${html}</body></html>` };
 }

@@ -26,7 +26,13 @@ export class IntakeStore {
     await dynamo().send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...roundKey(round.roundId), type: 'round', gsi1pk: 'ROUNDS', gsi1sk: `${round.opensAt}#${round.roundId}`, ...round },
+        Item: {
+          ...roundKey(round.roundId),
+          type: 'round',
+          gsi1pk: 'ROUNDS',
+          gsi1sk: `${round.opensAt}#${round.roundId}`,
+          ...round,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );

@@ -35,7 +35,9 @@ export async function publishAll(events: { detailType: DetailType; detail: unkno
     const result = await eventBridge().send(new PutEventsCommand({ Entries: entries }));
     if (result.FailedEntryCount) {
       const failed = (result.Entries ?? []).find((e) => e.ErrorCode);
-      throw new PublishFailedError(`${result.FailedEntryCount} event(s) were not accepted: ${failed?.ErrorCode} ${failed?.ErrorMessage ?? ''}`);
+      throw new PublishFailedError(
+        `${result.FailedEntryCount} event(s) were not accepted: ${failed?.ErrorCode} ${failed?.ErrorMessage ?? ''}`,
+      );
     }
   }
 }

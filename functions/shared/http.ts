@@ -1,11 +1,7 @@
 // The HTTP edge every API handler shares: role check, body/path/query validation with the zod
 // contracts, and the mapping of errors to API.md's JSON error answers, as a middy stack.
 import middy from '@middy/core';
-import type {
-  APIGatewayProxyEventV2WithJWTAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { ErrorBody, ErrorIssue } from '../../schemas/api/errors.js';
 import { routeContracts, type RouteContract, type RouteContracts } from '../../schemas/api/routes.js';
@@ -29,9 +25,7 @@ export type HttpResult = APIGatewayProxyStructuredResultV2;
 /** Bodies are small forms; anything larger is a mistake or an attack. */
 export const maxBodyBytes = 64 * 1024;
 
-export type Caller =
-  | { role: 'public' }
-  | { role: 'coordinator' | 'tutor'; email: string; subject: string };
+export type Caller = { role: 'public' } | { role: 'coordinator' | 'tutor'; email: string; subject: string };
 
 export interface ParsedRequest<R extends RouteKey> {
   body: Parsed<RouteContracts[R], 'body'>;
@@ -90,7 +84,11 @@ function authorize(event: HttpEvent, role: keyof typeof roleGroups | 'public'): 
 function groupsOf(claims: Record<string, unknown>): string[] {
   const raw = claims['cognito:groups'];
   if (Array.isArray(raw)) return raw.map(String);
-  if (typeof raw === 'string') return raw.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+  if (typeof raw === 'string')
+    return raw
+      .replace(/^\[|\]$/g, '')
+      .split(/[\s,]+/)
+      .filter(Boolean);
   return [];
 }
 

@@ -106,15 +106,17 @@ export async function sendOnce(email: OutgoingEmail): Promise<'sent' | 'already-
     messageId = result.MessageId;
   } catch (error) {
     // Nothing went out: release the claim so that a retry can send.
-    await dynamo().send(
-      new DeleteCommand({
-        TableName: tableName,
-        Key: recordKey(email.key),
-        ConditionExpression: '#status = :sending AND claimedAt = :claimedAt',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':sending': 'sending', ':claimedAt': claimedAt.toISOString() },
-      }),
-    ).catch(() => undefined);
+    await dynamo()
+      .send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: recordKey(email.key),
+          ConditionExpression: '#status = :sending AND claimedAt = :claimedAt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':claimedAt': claimedAt.toISOString() },
+        }),
+      )
+      .catch(() => undefined);
     throw error;
   }
 

@@ -13,7 +13,11 @@ export const ApplyBody = z.strictObject({
   contact: z.strictObject({
     name: z.string().trim().min(1).max(200),
     email: Email,
-    phone: z.string().trim().regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number, e.g. +358 40 123 4567').optional(),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number, e.g. +358 40 123 4567')
+      .optional(),
   }),
   language: Language,
   themes: z.array(z.string().trim().min(1).max(200)).min(1).max(20),

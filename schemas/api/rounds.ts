@@ -16,7 +16,11 @@ export const CreateRoundBody = z
     languages: z.array(Language).min(1).max(3),
     nextRoundId: Id.optional(),
     /** How long an offered place waits for an answer (selection issue). */
-    offerHours: z.int().min(1).max(24 * 30).default(48),
+    offerHours: z
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(48),
   })
   .refine((r) => Date.parse(r.closesAt) > Date.parse(r.opensAt), {
     path: ['closesAt'],

@@ -104,9 +104,19 @@ describe('rounds', () => {
 
   it('refuses a round from a public caller or a tutor, and writes nothing', async () => {
     const before = await itemCount();
-    const body = { name: 'x', region: '01', places: 1, opensAt: '2027-01-01T00:00:00Z', closesAt: '2027-02-01T00:00:00Z', languages: ['fi'] };
+    const body = {
+      name: 'x',
+      region: '01',
+      places: 1,
+      opensAt: '2027-01-01T00:00:00Z',
+      closesAt: '2027-02-01T00:00:00Z',
+      languages: ['fi'],
+    };
     expect((await callRoute(createRound, 'POST /rounds', { body })).status).toBe(401);
-    const tutor = await callRoute(createRound, 'POST /rounds', { body, claims: { sub: 't', email: 't@example.fi', 'cognito:groups': '[tutors]' } });
+    const tutor = await callRoute(createRound, 'POST /rounds', {
+      body,
+      claims: { sub: 't', email: 't@example.fi', 'cognito:groups': '[tutors]' },
+    });
     expect(tutor.status).toBe(403);
     expect(await itemCount()).toBe(before);
   });
@@ -160,21 +170,33 @@ describe('applying', () => {
       body: application(`kunta-${unique()}@example.fi`),
     });
     const applicationId = created.body.applicationId;
-    const wrong = await callRoute(getApplication, 'GET /applications/{applicationId}', { path: { applicationId }, query: { token: 'guess' } });
+    const wrong = await callRoute(getApplication, 'GET /applications/{applicationId}', {
+      path: { applicationId },
+      query: { token: 'guess' },
+    });
     expect(wrong.status).toBe(403);
     const missing = await callRoute(getApplication, 'GET /applications/{applicationId}', { path: { applicationId } });
     expect(missing.status).toBe(400);
     expect(missing.body.error.issues[0].path).toBe('token');
-    const unknown = await callRoute(getApplication, 'GET /applications/{applicationId}', { path: { applicationId: 'nope' }, query: { token: 'x' } });
+    const unknown = await callRoute(getApplication, 'GET /applications/{applicationId}', {
+      path: { applicationId: 'nope' },
+      query: { token: 'x' },
+    });
     expect(unknown.status).toBe(404);
   });
 
   it('the same municipality again gets its existing application with 200 and no second email', async () => {
     const round = await openRound();
     const email = `kunta-${unique()}@example.fi`;
-    const first = await callRoute(apply, 'POST /rounds/{roundId}/applications', { path: { roundId: round.roundId }, body: application(email) });
+    const first = await callRoute(apply, 'POST /rounds/{roundId}/applications', {
+      path: { roundId: round.roundId },
+      body: application(email),
+    });
     await bus.idle();
-    const second = await callRoute(apply, 'POST /rounds/{roundId}/applications', { path: { roundId: round.roundId }, body: application(email) });
+    const second = await callRoute(apply, 'POST /rounds/{roundId}/applications', {
+      path: { roundId: round.roundId },
+      body: application(email),
+    });
     expect(first.status).toBe(201);
     expect(second.status).toBe(200);
     expect(second.body.applicationId).toBe(first.body.applicationId);
@@ -234,7 +256,10 @@ describe('applying', () => {
     } finally {
       resetClock();
     }
-    const unknown = await callRoute(apply, 'POST /rounds/{roundId}/applications', { path: { roundId: 'nope' }, body: application('a@example.fi') });
+    const unknown = await callRoute(apply, 'POST /rounds/{roundId}/applications', {
+      path: { roundId: 'nope' },
+      body: application('a@example.fi'),
+    });
     expect(unknown.status).toBe(404);
   });
 
@@ -256,7 +281,11 @@ describe('applying', () => {
       { body: application(email, { situation: 'x'.repeat(70_000) }), status: 413 },
     ];
     for (const c of cases) {
-      const response = await callRoute(apply, 'POST /rounds/{roundId}/applications', { path: { roundId: round.roundId }, body: c.body, headers: c.headers });
+      const response = await callRoute(apply, 'POST /rounds/{roundId}/applications', {
+        path: { roundId: round.roundId },
+        body: c.body,
+        headers: c.headers,
+      });
       expect(response.status, JSON.stringify(c.body).slice(0, 80)).toBe(c.status);
       expect(response.body.error.code).toEqual(expect.any(String));
       if (c.path !== undefined) expect(response.body.error.issues.map((i: { path: string }) => i.path)).toContain(c.path);
@@ -271,10 +300,15 @@ describe('confirmation handler, delivered more than once', () => {
   async function receivedEvent() {
     const round = await openRound();
     const email = `kunta-${unique()}@example.fi`;
-    const created = await callRoute(apply, 'POST /rounds/{roundId}/applications', { path: { roundId: round.roundId }, body: application(email, { language: 'en' }) });
+    const created = await callRoute(apply, 'POST /rounds/{roundId}/applications', {
+      path: { roundId: round.roundId },
+      body: application(email, { language: 'en' }),
+    });
     await bus.idle();
     await waitFor(async () => (await readInbox({ to: email })).length === 1);
-    const event = bus.publishedEvents().find((e) => (e.detail as { applicationId?: string }).applicationId === created.body.applicationId)!;
+    const event = bus
+      .publishedEvents()
+      .find((e) => (e.detail as { applicationId?: string }).applicationId === created.body.applicationId)!;
     return { event, email };
   }
 
@@ -288,7 +322,10 @@ describe('confirmation handler, delivered more than once', () => {
   it('concurrent deliveries of a fresh event send one email; the losers fail so that they are retried', async () => {
     const round = await openRound();
     const email = `kunta-${unique()}@example.fi`;
-    const created = await callRoute(apply, 'POST /rounds/{roundId}/applications', { path: { roundId: round.roundId }, body: application(email) });
+    const created = await callRoute(apply, 'POST /rounds/{roundId}/applications', {
+      path: { roundId: round.roundId },
+      body: application(email),
+    });
     const detail = {
       applicationId: created.body.applicationId,
       roundId: round.roundId,
@@ -303,19 +340,26 @@ describe('confirmation handler, delivered more than once', () => {
     await bus.idle();
     // Whoever lost the claim while it was being sent failed with EmailInProgressError; a retry finds it sent.
     for (const r of results) if (r.status === 'rejected') expect((r.reason as Error).name).toBe('EmailInProgressError');
-    await Promise.all(Array.from({ length: 3 }, () => sendConfirmation(busEvent('ApplicationReceived', 'sparraus.intake', detail) as never)));
+    await Promise.all(
+      Array.from({ length: 3 }, () => sendConfirmation(busEvent('ApplicationReceived', 'sparraus.intake', detail) as never)),
+    );
     expect(await readInbox({ to: email })).toHaveLength(1);
   });
 
   it('refuses an event whose detail breaks the contract, so that it is retried and dead-lettered rather than dropped', async () => {
-    await expect(sendConfirmation(busEvent('ApplicationReceived', 'sparraus.intake', { applicationId: 'x' }) as never)).rejects.toThrow();
+    await expect(
+      sendConfirmation(busEvent('ApplicationReceived', 'sparraus.intake', { applicationId: 'x' }) as never),
+    ).rejects.toThrow();
   });
 });
 
 describe('opening rounds on schedule', () => {
   it('publishes RoundOpened once per round, however often the schedule fires', async () => {
     const round = await openRound({ opensAt: new Date(Date.now() + 2 * hour).toISOString() });
-    const opened = () => bus.publishedEvents().filter((e) => e['detail-type'] === 'RoundOpened' && (e.detail as { roundId: string }).roundId === round.roundId);
+    const opened = () =>
+      bus
+        .publishedEvents()
+        .filter((e) => e['detail-type'] === 'RoundOpened' && (e.detail as { roundId: string }).roundId === round.roundId);
 
     await openDueRounds({} as never);
     await bus.idle();

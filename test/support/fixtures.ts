@@ -21,7 +21,12 @@ export function httpEvent(
   Object.assign(event, rest);
   if (body !== undefined) event.body = typeof body === 'string' ? body : JSON.stringify(body);
   if (claims === null) delete (event.requestContext as { authorizer?: unknown }).authorizer;
-  else if (claims) event.requestContext.authorizer = { jwt: { claims: claims as never, scopes: null as never }, principalId: '', integrationLatency: 0 };
+  else if (claims)
+    event.requestContext.authorizer = {
+      jwt: { claims: claims as never, scopes: null as never },
+      principalId: '',
+      integrationLatency: 0,
+    };
   return event;
 }
 

@@ -38,7 +38,11 @@ export async function callRoute(handler: HttpLambda, routeKey: RouteKey, call: R
   event.requestContext.http = { ...event.requestContext.http, method, path: rawPath };
   event.requestContext.routeKey = routeKey;
   const result = (await handler(event as never, lambdaContext as never)) as APIGatewayProxyStructuredResultV2;
-  return { status: result.statusCode ?? 200, body: result.body ? JSON.parse(result.body) : undefined, headers: result.headers ?? {} };
+  return {
+    status: result.statusCode ?? 200,
+    body: result.body ? JSON.parse(result.body) : undefined,
+    headers: result.headers ?? {},
+  };
 }
 
 export function busEvent<D>(detailType: string, source: string, detail: D, id = crypto.randomUUID()) {

@@ -1,7 +1,8 @@
 // POST /rounds/{roundId}/applications: a municipality applies; one application per municipality per round.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ApplyResponse } from '../../../schemas/api/applications.js';
 import { now } from '../../shared/clock.js';
+import { newAccessToken } from '../../shared/access.js';
 import { config } from '../../shared/config.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { publish } from '../../shared/events.js';
@@ -18,34 +19,33 @@ const received = (application: Application) => ({
 });
 
 export const handler = httpHandler('POST /rounds/{roundId}/applications', async ({ path, body }) => {
-    const store = intakeStore();
-    const at = now();
-    const round = await store.getRound(path.roundId);
-    if (!round) throw new NotFoundError(`No round ${path.roundId}`);
-    assertCanApply(round, body.language, at);
+  const store = intakeStore();
+  const at = now();
+  const round = await store.getRound(path.roundId);
+  if (!round) throw new NotFoundError(`No round ${path.roundId}`);
+  assertCanApply(round, body.language, at);
 
-    const candidate = newApplication(round, body, {
-      applicationId: randomUUID(),
-      accessToken: randomBytes(24).toString('base64url'),
-      now: at,
-    });
-    const { outcome, application } = await store.createApplication(candidate, at.toISOString());
+  const candidate = newApplication(round, body, {
+    applicationId: randomUUID(),
+    accessToken: newAccessToken(),
+    now: at,
+  });
+  const { outcome, application } = await store.createApplication(candidate, at.toISOString());
 
-    // Publishing after the write can fail; the applicant's retry lands in the duplicate branch,
-    // which publishes again until the confirmation is on record. The email handler sends once.
-    if (outcome === 'created' || !application.confirmationSentAt) {
-      await publish('ApplicationReceived', received(application));
-    }
+  // Publishing after the write can fail; the applicant's retry lands in the duplicate branch,
+  // which publishes again until the confirmation is on record. The email handler sends once.
+  if (outcome === 'created' || !application.confirmationSentAt) {
+    await publish('ApplicationReceived', received(application));
+  }
 
-    // The status link is a secret: hand it back only to the person who applied (same contact email).
-    const sameApplicant = application.contact.email === candidate.contact.email;
-    const response: ApplyResponse = {
-      applicationId: application.applicationId,
-      status: application.status,
-      statusUrl: sameApplicant
-        ? statusUrl(config.publicUrl(), application)
-        : `${config.publicUrl()}/applications/${application.applicationId}`,
-    };
-    return json(outcome === 'created' ? 201 : 200, response);
-  },
-);
+  // The status link is a secret: hand it back only to the person who applied (same contact email).
+  const sameApplicant = application.contact.email === candidate.contact.email;
+  const response: ApplyResponse = {
+    applicationId: application.applicationId,
+    status: application.status,
+    statusUrl: sameApplicant
+      ? statusUrl(config.publicUrl(), application)
+      : `${config.publicUrl()}/applications/${application.applicationId}`,
+  };
+  return json(outcome === 'created' ? 201 : 200, response);
+});

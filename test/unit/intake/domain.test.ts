@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { assertCanApply, newApplication, newRound, roundStatus, statusUrl, toApplicationView, toRoundView } from '../../../functions/intake/domain.js';
+import {
+  assertCanApply,
+  newApplication,
+  newRound,
+  roundStatus,
+  statusUrl,
+  toApplicationView,
+  toRoundView,
+} from '../../../functions/intake/domain.js';
 import { ConflictError, ValidationError } from '../../../functions/shared/errors.js';
 import { ApplyBody } from '../../../schemas/api/applications.js';
 import { CreateRoundBody } from '../../../schemas/api/rounds.js';
@@ -76,7 +84,11 @@ describe('newApplication', () => {
     themes: ['etätuki', 'etätuki', 'koordinointi'],
     consent: true,
   });
-  const application = newApplication(round, body, { applicationId: 'a1', accessToken: 'secret+/', now: new Date('2027-01-20T10:00:00Z') });
+  const application = newApplication(round, body, {
+    applicationId: 'a1',
+    accessToken: 'secret+/',
+    now: new Date('2027-01-20T10:00:00Z'),
+  });
 
   it('starts as received, keeps consent time, lower-cases the email and drops repeated themes', () => {
     expect(application).toMatchObject({

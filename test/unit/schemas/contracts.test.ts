@@ -42,9 +42,18 @@ describe('ApplyBody', () => {
 });
 
 describe('CreateRoundBody', () => {
-  const round = { name: 'Syksy', region: '01', places: 5, opensAt: '2027-08-01T09:00:00+03:00', closesAt: '2027-08-31T16:00:00+03:00', languages: ['fi'] };
+  const round = {
+    name: 'Syksy',
+    region: '01',
+    places: 5,
+    opensAt: '2027-08-01T09:00:00+03:00',
+    closesAt: '2027-08-31T16:00:00+03:00',
+    languages: ['fi'],
+  };
   it('requires closesAt after opensAt', () => {
-    expect(issuesOf(CreateRoundBody, { ...round, closesAt: round.opensAt })).toEqual([{ path: 'closesAt', message: 'must be after opensAt' }]);
+    expect(issuesOf(CreateRoundBody, { ...round, closesAt: round.opensAt })).toEqual([
+      { path: 'closesAt', message: 'must be after opensAt' },
+    ]);
   });
   it('requires times with an offset', () => {
     expect(issuesOf(CreateRoundBody, { ...round, opensAt: '2027-08-01T09:00:00' }).map((i) => i.path)).toEqual(['opensAt']);

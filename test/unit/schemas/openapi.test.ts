@@ -3,12 +3,18 @@ import { httpRoutes } from '../../../infra/wiring.js';
 import { buildOpenApiDocument } from '../../../schemas/openapi.js';
 
 const doc = buildOpenApiDocument();
-type Operation = { security: unknown[]; requestBody?: { content: Record<string, { schema: { required?: string[] } }> }; parameters: { name: string; in: string }[] };
+type Operation = {
+  security: unknown[];
+  requestBody?: { content: Record<string, { schema: { required?: string[] } }> };
+  parameters: { name: string; in: string }[];
+};
 const op = (method: string, path: string) => (doc.paths[path] as Record<string, Operation>)[method]!;
 
 describe('OpenAPI document', () => {
   it('describes every route of the wiring table, and no other', () => {
-    const described = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const described = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     expect(described.sort()).toEqual(Object.keys(httpRoutes).sort());
   });
   it('requires a bearer token exactly on the role routes', () => {
@@ -23,6 +29,9 @@ describe('OpenAPI document', () => {
       expect.arrayContaining(['municipality', 'contact', 'language', 'themes', 'consent']),
     );
     expect(apply.parameters).toEqual([expect.objectContaining({ name: 'roundId', in: 'path' })]);
-    expect(op('get', '/applications/{applicationId}').parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['path:applicationId', 'query:token']);
+    expect(op('get', '/applications/{applicationId}').parameters.map((p) => `${p.in}:${p.name}`)).toEqual([
+      'path:applicationId',
+      'query:token',
+    ]);
   });
 });

@@ -13,14 +13,22 @@ const handler = httpHandler('POST /rounds', async ({ body, caller }) => {
 });
 
 const invoke = (overrides: Parameters<typeof httpEvent>[1]) =>
-  handler(httpEvent('http-api-create-round-coordinator', overrides), lambdaContext) as Promise<{ statusCode: number; body: string; headers: Record<string, string> }>;
+  handler(httpEvent('http-api-create-round-coordinator', overrides), lambdaContext) as Promise<{
+    statusCode: number;
+    body: string;
+    headers: Record<string, string>;
+  }>;
 const bodyOf = (r: { body: string }) => JSON.parse(r.body);
 
 describe('httpHandler', () => {
   it('passes the parsed body and the caller from the JWT claims (API Gateway string form of groups)', async () => {
     const result = await invoke({});
     expect(result.statusCode).toBe(201);
-    expect(bodyOf(result).caller).toEqual({ role: 'coordinator', email: 'kaisa.koordinaattori@example.fi', subject: 'c0ffee00-1111-2222-3333-444455556666' });
+    expect(bodyOf(result).caller).toEqual({
+      role: 'coordinator',
+      email: 'kaisa.koordinaattori@example.fi',
+      subject: 'c0ffee00-1111-2222-3333-444455556666',
+    });
   });
 
   it('accepts groups as an array too (local tokens)', async () => {
@@ -64,7 +72,14 @@ describe('httpHandler', () => {
     expect(paths).toEqual(expect.arrayContaining(['name', 'region', 'places', 'opensAt', 'closesAt', 'languages.0']));
   });
 
-  const validRound = { name: 'x', region: '01', places: 1, opensAt: '2027-01-01T00:00:00Z', closesAt: '2027-02-01T00:00:00Z', languages: ['fi'] };
+  const validRound = {
+    name: 'x',
+    region: '01',
+    places: 1,
+    opensAt: '2027-01-01T00:00:00Z',
+    closesAt: '2027-02-01T00:00:00Z',
+    languages: ['fi'],
+  };
 
   it('maps domain errors to their status and code', async () => {
     const result = await invoke({ body: { ...validRound, name: 'conflict' } });
