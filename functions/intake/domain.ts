@@ -15,14 +15,36 @@ export interface Round {
   languages: Language[];
   nextRoundId?: string;
   offerHours: number;
+  selectionPolicy: SelectionPolicy;
+  carryOverWhen: 'next-round-opens' | 'round-completes';
+  carryOverHours: number;
   createdAt: string;
   createdBy: string;
   /** How many applications arrived; kept by the same transaction that stores each one. */
   applications: number;
-  /** How many places are taken (selection keeps it). */
+  /** Accepted municipalities. */
   accepted: number;
+  /**
+   * Places spoken for: accepted plus offers still waiting for an answer. Every change of it is a
+   * conditional write `taken < places`, which is what keeps the places under concurrency.
+   */
+  taken: number;
   /** Set once RoundOpened has been published. */
   openedAt?: string;
+  /** The selection run: claimed once, then carried out (and resumed after a crash) from this record. */
+  selection?: { policy: SelectionPolicy; accept?: string[]; startedAt: string; by: string };
+  /** Set when the selection run has decided every application and announced every decision. */
+  selectedAt?: string;
+  completedAt?: string;
+}
+
+export type SelectionPolicy = 'first-come' | 'manual';
+
+export interface Offer {
+  offerId: string;
+  kind: 'place' | 'carry-over';
+  expiresAt: string;
+  nextRoundId?: string;
 }
 
 export interface Application {
@@ -34,9 +56,23 @@ export interface Application {
   themes: string[];
   situation?: string;
   status: ApplicationStatus;
-  position?: number;
+  /** Order on the waiting list, fixed by the selection run (1 = first). */
+  rank?: number;
+  /** Carried over from an earlier round: selected ahead of new applicants, in the old order. */
+  priority?: number;
+  carriedOverFrom?: { roundId: string; applicationId: string };
+  carriedOverTo?: { roundId: string; applicationId: string };
+  offer?: Offer;
+  /** What became of a carry-over question that was not accepted. */
+  carryOver?: 'declined' | 'lapsed';
   receivedAt: string;
   consentAt: string;
+  acceptedAt?: string;
+  waitlistedAt?: string;
+  offeredAt?: string;
+  declinedAt?: string;
+  withdrawnAt?: string;
+  carriedOverAt?: string;
   /** Secret of the status link; whoever holds it may read and act on this one application. */
   accessToken: string;
   confirmationSentAt?: string;
@@ -55,15 +91,21 @@ export function newRound(input: CreateRoundBody, ids: { roundId: string; now: Da
     languages: [...new Set(input.languages)],
     ...(input.nextRoundId ? { nextRoundId: input.nextRoundId } : {}),
     offerHours: input.offerHours,
+    selectionPolicy: input.selectionPolicy,
+    carryOverWhen: input.carryOverWhen,
+    carryOverHours: input.carryOverHours,
     createdAt: ids.now.toISOString(),
     createdBy: ids.createdBy,
     applications: 0,
     accepted: 0,
+    taken: 0,
   };
 }
 
-/** Where a round's application window stands at `now`. */
-export function roundStatus(round: Pick<Round, 'opensAt' | 'closesAt'>, now: Date): RoundStatus {
+/** Where a round stands at `now`: its application window, then selection and completion. */
+export function roundStatus(round: Pick<Round, 'opensAt' | 'closesAt' | 'selection' | 'completedAt'>, now: Date): RoundStatus {
+  if (round.completedAt) return 'completed';
+  if (round.selection) return 'selected';
   const t = now.toISOString();
   if (t < round.opensAt) return 'scheduled';
   if (t < round.closesAt) return 'open';
@@ -76,21 +118,30 @@ export function toRoundView(round: Round, now: Date): RoundView {
     name: round.name,
     region: round.region,
     places: round.places,
-    placesLeft: Math.max(0, round.places - round.accepted),
+    placesLeft: Math.max(0, round.places - round.taken),
     applications: round.applications,
     opensAt: round.opensAt,
     closesAt: round.closesAt,
     languages: round.languages,
     ...(round.nextRoundId ? { nextRoundId: round.nextRoundId } : {}),
     offerHours: round.offerHours,
+    selectionPolicy: round.selectionPolicy,
+    carryOverWhen: round.carryOverWhen,
+    carryOverHours: round.carryOverHours,
+    accepted: round.accepted,
     status: roundStatus(round, now),
     createdAt: round.createdAt,
+    ...(round.selectedAt ? { selectedAt: round.selectedAt } : {}),
+    ...(round.completedAt ? { completedAt: round.completedAt } : {}),
   };
 }
 
 /** Refuses an application that the round cannot take. The store re-checks the window atomically. */
 export function assertCanApply(round: Round, language: Language, now: Date): void {
   const status = roundStatus(round, now);
+  if (status === 'selected' || status === 'completed') {
+    throw new ConflictError(`Round "${round.name}" has already selected its municipalities`, { code: 'round_not_open' });
+  }
   if (status === 'scheduled') {
     throw new ConflictError(`Round "${round.name}" opens for applications at ${round.opensAt}`, { code: 'round_not_open' });
   }
@@ -133,7 +184,25 @@ export function statusUrl(publicUrl: string, application: Pick<Application, 'app
   return `${publicUrl}/applications/${encodeURIComponent(application.applicationId)}?token=${encodeURIComponent(application.accessToken)}`;
 }
 
-export function toApplicationView(application: Application, round: Pick<Round, 'name'>): ApplicationView {
+/** Positions on the waiting list now: the still-waitlisted in rank order, 1 = next to be offered a place. */
+export function waitlistPositions(applications: readonly Pick<Application, 'applicationId' | 'status' | 'rank'>[]): Map<string, number> {
+  const waiting = applications
+    .filter((a) => a.status === 'waitlisted' && a.rank !== undefined)
+    .sort((a, b) => a.rank! - b.rank!);
+  return new Map(waiting.map((a, index) => [a.applicationId, index + 1]));
+}
+
+/** Link to answer an open offer (the status page's token grants it). */
+export function offerUrl(publicUrl: string, application: Pick<Application, 'applicationId' | 'accessToken'>): string {
+  return `${publicUrl}/applications/${encodeURIComponent(application.applicationId)}/offer?token=${encodeURIComponent(application.accessToken)}`;
+}
+
+export function toApplicationView(
+  application: Application,
+  round: Pick<Round, 'name'>,
+  context: { position?: number; publicUrl: string },
+): ApplicationView {
+  const { offer } = application;
   return {
     applicationId: application.applicationId,
     roundId: application.roundId,
@@ -142,7 +211,18 @@ export function toApplicationView(application: Application, round: Pick<Round, '
     language: application.language,
     themes: application.themes,
     status: application.status,
-    ...(application.position !== undefined ? { position: application.position } : {}),
+    ...(context.position !== undefined ? { position: context.position } : {}),
+    ...(offer
+      ? {
+          offer: {
+            kind: offer.kind,
+            expiresAt: offer.expiresAt,
+            ...(offer.nextRoundId ? { nextRoundId: offer.nextRoundId } : {}),
+            answerUrl: offerUrl(context.publicUrl, application),
+          },
+        }
+      : {}),
+    ...(application.carriedOverTo ? { carriedOverTo: application.carriedOverTo } : {}),
     receivedAt: application.receivedAt,
     meetings: [],
   };

@@ -10,11 +10,20 @@ import type { Application, Round } from './domain.js';
 //   round        pk ROUND#<roundId>   sk ROUND                  gsi1 ROUNDS / <opensAt>#<roundId>
 //   municipality pk ROUND#<roundId>   sk MUNICIPALITY#<code>    → applicationId (the uniqueness guard)
 //   application  pk APPLICATION#<id>  sk APPLICATION            gsi1 ROUND#<roundId>#APPLICATIONS / <receivedAt>#<id>
-const roundKey = (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: 'ROUND' });
-const guardKey = (roundId: string, code: string) => ({ pk: `ROUND#${roundId}`, sk: `MUNICIPALITY#${code}` });
-const applicationKey = (applicationId: string) => ({ pk: `APPLICATION#${applicationId}`, sk: 'APPLICATION' });
+export const roundKey = (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: 'ROUND' });
+export const guardKey = (roundId: string, code: string) => ({ pk: `ROUND#${roundId}`, sk: `MUNICIPALITY#${code}` });
+export const applicationKey = (applicationId: string) => ({ pk: `APPLICATION#${applicationId}`, sk: 'APPLICATION' });
 
-const strip = <T>(item: Record<string, unknown>): T => {
+/** The full item of a new application: its key, its place in the round's listing, and its fields. */
+export const applicationItem = (application: Application) => ({
+  ...applicationKey(application.applicationId),
+  type: 'application',
+  gsi1pk: `ROUND#${application.roundId}#APPLICATIONS`,
+  gsi1sk: `${application.receivedAt}#${application.applicationId}`,
+  ...application,
+});
+
+export const strip = <T>(item: Record<string, unknown>): T => {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, ...rest } = item;
   return rest as T;
 };
@@ -138,13 +147,7 @@ export class IntakeStore {
               {
                 Put: {
                   TableName: this.tableName,
-                  Item: {
-                    ...applicationKey(applicationId),
-                    type: 'application',
-                    gsi1pk: `ROUND#${roundId}#APPLICATIONS`,
-                    gsi1sk: `${application.receivedAt}#${applicationId}`,
-                    ...application,
-                  },
+                  Item: applicationItem(application),
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -176,6 +179,26 @@ export class IntakeStore {
       new GetCommand({ TableName: this.tableName, Key: applicationKey(applicationId), ConsistentRead: true }),
     );
     return Item ? strip<Application>(Item) : undefined;
+  }
+
+  /** Every application of a round, in order of arrival. */
+  async listRoundApplications(roundId: string): Promise<Application[]> {
+    const applications: Application[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamo().send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :round',
+          ExpressionAttributeValues: { ':round': `ROUND#${roundId}#APPLICATIONS` },
+          ExclusiveStartKey,
+        }),
+      );
+      applications.push(...(page.Items ?? []).map((item) => strip<Application>(item)));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return applications;
   }
 
   async markConfirmationSent(applicationId: string, at: string): Promise<void> {

@@ -2,7 +2,20 @@
 import * as z from 'zod';
 import { Email, Id, IsoDateTime, Language, MunicipalityCode } from '../common.js';
 
-export const ApplicationStatus = z.enum(['received', 'accepted', 'waitlisted', 'withdrawn', 'carried-over', 'completed']);
+/**
+ * `offered`: a freed place is offered and waits for the answer; `declined`: the offer was declined
+ * or let lapse. The others are API.md's.
+ */
+export const ApplicationStatus = z.enum([
+  'received',
+  'accepted',
+  'waitlisted',
+  'offered',
+  'declined',
+  'withdrawn',
+  'carried-over',
+  'completed',
+]);
 export type ApplicationStatus = z.infer<typeof ApplicationStatus>;
 
 export const ApplyBody = z.strictObject({
@@ -48,7 +61,39 @@ export const ApplicationView = z.object({
   status: ApplicationStatus,
   position: z.int().optional(),
   receivedAt: IsoDateTime,
+  /** An open offer: a freed place in this round, or carrying the application over to the next round. */
+  offer: z
+    .object({ kind: z.enum(['place', 'carry-over']), expiresAt: IsoDateTime, nextRoundId: Id.optional(), answerUrl: z.string() })
+    .optional(),
+  carriedOverTo: z.object({ roundId: Id, applicationId: Id }).optional(),
   tutor: z.object({ name: z.string(), email: Email }).optional(),
   meetings: z.array(z.object({ meetingId: Id, kind: z.string(), startsAt: IsoDateTime })),
 });
 export type ApplicationView = z.infer<typeof ApplicationView>;
+
+export const OfferAnswerBody = z.strictObject({ answer: z.enum(['accept', 'decline']) });
+export type OfferAnswerBody = z.infer<typeof OfferAnswerBody>;
+
+export const TokenQuery = z.object({ token: z.string().min(1).optional() });
+
+/** A coordinator's view of one application in a round: status, position, contact and timestamps. */
+export const RoundApplicationView = z.object({
+  applicationId: Id,
+  municipality: z.object({ code: MunicipalityCode, name: z.string() }),
+  contact: z.object({ name: z.string(), email: Email, phone: z.string().optional() }),
+  language: Language,
+  themes: z.array(z.string()),
+  status: ApplicationStatus,
+  position: z.int().optional(),
+  priority: z.int().optional(),
+  offer: z.object({ kind: z.enum(['place', 'carry-over']), expiresAt: IsoDateTime }).optional(),
+  receivedAt: IsoDateTime,
+  acceptedAt: IsoDateTime.optional(),
+  waitlistedAt: IsoDateTime.optional(),
+  offeredAt: IsoDateTime.optional(),
+  declinedAt: IsoDateTime.optional(),
+  withdrawnAt: IsoDateTime.optional(),
+  carriedOverAt: IsoDateTime.optional(),
+  carriedOverFrom: z.object({ roundId: Id, applicationId: Id }).optional(),
+});
+export const RoundApplicationList = z.object({ roundId: Id, applications: z.array(RoundApplicationView) });

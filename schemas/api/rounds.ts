@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { Id, IsoDateTime, Language } from '../common.js';
 
-export const RoundStatus = z.enum(['scheduled', 'open', 'closed']);
+export const RoundStatus = z.enum(['scheduled', 'open', 'closed', 'selected', 'completed']);
 export type RoundStatus = z.infer<typeof RoundStatus>;
 
 export const CreateRoundBody = z
@@ -15,12 +15,14 @@ export const CreateRoundBody = z
     closesAt: IsoDateTime,
     languages: z.array(Language).min(1).max(3),
     nextRoundId: Id.optional(),
-    /** How long an offered place waits for an answer (selection issue). */
-    offerHours: z
-      .int()
-      .min(1)
-      .max(24 * 30)
-      .default(48),
+    /** How long an offered place waits for an answer. */
+    offerHours: z.int().min(1).max(720).default(48),
+    /** `first-come` selects by itself when the window closes; `manual` waits for the coordinator's list. */
+    selectionPolicy: z.enum(['first-come', 'manual']).default('first-come'),
+    /** When the still-waitlisted are asked to carry their application over to `nextRoundId`. */
+    carryOverWhen: z.enum(['next-round-opens', 'round-completes']).default('next-round-opens'),
+    /** How long a carry-over question waits for an answer. */
+    carryOverHours: z.int().min(1).max(1440).default(168),
   })
   .refine((r) => Date.parse(r.closesAt) > Date.parse(r.opensAt), {
     path: ['closesAt'],
@@ -40,7 +42,13 @@ export const RoundView = z.object({
   languages: z.array(Language),
   nextRoundId: Id.optional(),
   offerHours: z.int(),
+  selectionPolicy: z.enum(['first-come', 'manual']),
+  carryOverWhen: z.enum(['next-round-opens', 'round-completes']),
+  carryOverHours: z.int(),
+  accepted: z.int(),
   status: RoundStatus,
+  selectedAt: IsoDateTime.optional(),
+  completedAt: IsoDateTime.optional(),
   createdAt: IsoDateTime,
 });
 export type RoundView = z.infer<typeof RoundView>;
@@ -52,3 +60,37 @@ export const ListRoundsQuery = z.strictObject({
 });
 
 export const RoundList = z.object({ rounds: z.array(RoundView) });
+
+/** PATCH /rounds/{roundId}: any of the creation fields; the round must not be closed yet. */
+export const UpdateRoundBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    region: z.string().trim().min(1).max(100),
+    places: z.int().min(1).max(1000),
+    opensAt: IsoDateTime,
+    closesAt: IsoDateTime,
+    languages: z.array(Language).min(1).max(3),
+    nextRoundId: Id.nullable(),
+    offerHours: z.int().min(1).max(720),
+    selectionPolicy: z.enum(['first-come', 'manual']),
+    carryOverWhen: z.enum(['next-round-opens', 'round-completes']),
+    carryOverHours: z.int().min(1).max(1440),
+  })
+  .partial()
+  .refine((r) => Object.keys(r).length > 0, { message: 'name at least one field to change' });
+export type UpdateRoundBody = z.infer<typeof UpdateRoundBody>;
+
+export const SelectionBody = z.discriminatedUnion('policy', [
+  z.strictObject({ policy: z.literal('first-come'), force: z.boolean().default(false) }),
+  z.strictObject({ policy: z.literal('manual'), accept: z.array(Id).max(1000), force: z.boolean().default(false) }),
+]);
+export type SelectionBody = z.infer<typeof SelectionBody>;
+
+export const SelectionResult = z.object({
+  roundId: Id,
+  policy: z.enum(['first-come', 'manual']),
+  accepted: z.int(),
+  waitlisted: z.int(),
+  placesLeft: z.int(),
+  selectedAt: IsoDateTime.optional(),
+});

@@ -43,8 +43,8 @@ describe('roundStatus', () => {
     expect(roundStatus(round, new Date(at))).toBe(status);
   });
 
-  it('shows places left from the accepted count', () => {
-    expect(toRoundView({ ...round, accepted: 3 }, created)).toMatchObject({ places: 5, placesLeft: 2, status: 'scheduled' });
+  it('shows places left from the places taken (accepted and offered)', () => {
+    expect(toRoundView({ ...round, accepted: 2, taken: 3 }, created)).toMatchObject({ places: 5, placesLeft: 2, status: 'scheduled' });
   });
 });
 
@@ -103,7 +103,7 @@ describe('newApplication', () => {
     expect(statusUrl('http://localhost:3000', application)).toBe('http://localhost:3000/applications/a1?token=secret%2B%2F');
   });
   it('never shows the contact or the token in the status view', () => {
-    const view = JSON.stringify(toApplicationView(application, round));
+    const view = JSON.stringify(toApplicationView(application, round, { publicUrl: 'http://localhost:3000' }));
     expect(view).not.toContain('maija@example.fi');
     expect(view).not.toContain('secret');
   });

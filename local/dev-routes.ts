@@ -1,0 +1,153 @@
+// The local-only routes of the HTTP API (they do not exist on AWS): tokens, the clock, dead letters
+// and an index. Each takes a parsed request and returns a status and a JSON body.
+import * as z from 'zod';
+import { advanceClock, now, setClock } from '../functions/shared/clock.js';
+import type { LocalAuth } from './auth.js';
+import { parseDuration } from './duration.js';
+import type { LocalEventBus } from './event-bus.js';
+import type { Scheduler, ScheduleRun } from './scheduler.js';
+
+export interface DevRequest {
+  /** The body parsed as JSON; undefined for an empty body. */
+  json: unknown;
+}
+
+export interface DevResponse {
+  status: number;
+  body: unknown;
+}
+
+export type DevRoute = (request: DevRequest) => Promise<DevResponse>;
+
+export interface DevRouteDeps {
+  auth: LocalAuth;
+  bus?: LocalEventBus;
+  scheduler?: Scheduler;
+  /** What GET / lists. */
+  index: () => unknown;
+}
+
+/** API.md's error body. */
+export function errorBody(code: string, message: string, issues?: { path: string; message: string }[]) {
+  return { error: { code, message, ...(issues ? { issues } : {}) } };
+}
+
+const TokenRequest = z
+  .object({
+    role: z.enum(['coordinator', 'tutor']),
+    email: z.email(),
+  })
+  .strict();
+
+const ClockRequest = z
+  .object({
+    advanceBy: z.string().optional(),
+    set: z.iso.datetime({ offset: true }).optional(),
+    /** Moving the clock back can make stored data inconsistent, so it must be asked for. */
+    allowBackwards: z.boolean().optional(),
+  })
+  .strict()
+  .refine((body) => (body.advanceBy === undefined) !== (body.set === undefined), {
+    message: 'give exactly one of advanceBy (ISO 8601 duration, e.g. "PT48H") or set (ISO time with offset)',
+  });
+
+const ReplayRequest = z.object({ ids: z.array(z.string()).min(1).optional() }).strict();
+
+export function devRoutes(deps: DevRouteDeps): Record<string, DevRoute> {
+  const invalid = (error: z.ZodError): DevResponse => ({
+    status: 400,
+    body: errorBody('invalid_request', 'The request is not valid', toIssues(error)),
+  });
+
+  return {
+    'GET /': async () => ({ status: 200, body: deps.index() }),
+
+    'POST /dev/token': async ({ json }) => {
+      const parsed = TokenRequest.safeParse(json);
+      if (!parsed.success) return invalid(parsed.error);
+      const token = await deps.auth.issueToken(parsed.data);
+      return { status: 200, body: { token } };
+    },
+
+    'GET /dev/clock': async () => ({ status: 200, body: { now: now().toISOString() } }),
+
+    'POST /dev/clock': async ({ json }) => {
+      const parsed = ClockRequest.safeParse(json);
+      if (!parsed.success) return invalid(parsed.error);
+      const { advanceBy, set, allowBackwards } = parsed.data;
+      if (advanceBy !== undefined) {
+        const ms = parseDuration(advanceBy);
+        if (ms === undefined) {
+          return {
+            status: 400,
+            body: errorBody('invalid_request', 'The request is not valid', [
+              { path: 'advanceBy', message: 'not an ISO 8601 duration in weeks, days, hours, minutes or seconds (e.g. "PT48H", "P14D")' },
+            ]),
+          };
+        }
+        advanceClock(ms);
+      } else if (set !== undefined) {
+        const target = new Date(set);
+        if (target < now() && !allowBackwards) {
+          return {
+            status: 409,
+            body: errorBody('clock_backwards', `${set} is before the current local time ${now().toISOString()}; add "allowBackwards": true to go back`),
+          };
+        }
+        setClock(target);
+      }
+      return settle(deps);
+    },
+
+    'GET /dev/dead-letters': async () => {
+      if (!deps.bus) return noBus();
+      return { status: 200, body: { deadLetters: deps.bus.listDeadLetters() } };
+    },
+
+    'POST /dev/dead-letters/replay': async ({ json }) => {
+      if (!deps.bus) return noBus();
+      const parsed = ReplayRequest.safeParse(json ?? {});
+      if (!parsed.success) return invalid(parsed.error);
+      const result = await deps.bus.replayDeadLetters(parsed.data.ids);
+      // Replayed handlers may publish further events; answer when those are handled too.
+      await deps.bus.idle();
+      return { status: 200, body: result };
+    },
+  };
+}
+
+/** After the clock moved: run every schedule, wait for the events they caused, report. */
+async function settle(deps: DevRouteDeps): Promise<DevResponse> {
+  const deadBefore = new Set(deps.bus?.listDeadLetters().map((entry) => entry.id));
+  const runs = deps.scheduler ? await deps.scheduler.runDueNow() : [];
+  await deps.bus?.idle();
+  const deadLettered = (deps.bus?.listDeadLetters() ?? []).filter((entry) => !deadBefore.has(entry.id)).map((entry) => entry.id);
+  const schedules = runs.map(describeRun);
+  const body = { now: now().toISOString(), schedules, deadLettered };
+  const failed = runs.filter((run) => !run.ok);
+  if (failed.length === 0) return { status: 200, body };
+  // The clock has moved either way; a loud 500 keeps a failing schedule from hiding behind later assertions.
+  return {
+    status: 500,
+    body: {
+      ...errorBody('schedule_failed', failed.map((run) => `${run.rule} (${run.handler}): ${errorMessage(run.error)}`).join('; ')),
+      ...body,
+    },
+  };
+}
+
+function describeRun(run: ScheduleRun) {
+  return { rule: run.rule, handler: run.handler, ok: run.ok, durationMs: run.durationMs, ...(run.ok ? {} : { error: errorMessage(run.error) }) };
+}
+
+function noBus(): DevResponse {
+  return { status: 503, body: errorBody('service_unavailable', 'No event bus is attached to this local API') };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function toIssues(error: z.ZodError) {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
