@@ -24,14 +24,15 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ConfigurationSet, ConfigurationSetTlsPolicy, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { envNames } from '../functions/shared/config.js';
+import { handlerBundling, handlerRuntime } from './bundling.js';
 import type { StatefulResources } from './stateful-stack.js';
 import { tableKeys } from './table-definition.js';
 import {
@@ -39,8 +40,10 @@ import {
   eventRules,
   handlerEntry,
   httpRoutes,
+  needsOf,
   scheduleRules,
   type HandlerId,
+  type Need,
   type RouteKey,
 } from './wiring.js';
 
@@ -53,11 +56,6 @@ export const handlerTag = 'sparraus:handler';
 export function ruleName(key: string): string {
   return `sparraus-${key}`;
 }
-
-// NodejsFunction's `target` must match this runtime: newest Node.js that this aws-cdk-lib knows,
-// which is also what cdk-nag's AwsSolutions-L1 demands.
-const runtime = Runtime.NODEJS_24_X;
-const esbuildTarget = 'node24';
 
 // How long each kind of trigger may run, and how hard asynchronous triggers retry. A handler named
 // under several kinds gets the longest timeout.
@@ -140,6 +138,21 @@ export class StatelessStack extends Stack {
       actions: tableDataActions,
       resources: [table.tableArn, `${table.tableArn}/index/${tableKeys.gsi1.indexName}`],
     });
+    // What each need of the wiring table grants, and the settings that only a handler with that need
+    // reads. Every handler gets its log group and the table; nothing else is granted.
+    const access: Record<Need, { grant: (fn: NodejsFunction) => void; environment: Record<string, string> }> = {
+      'publish-events': {
+        grant: (fn) => eventBus.grantPutEventsTo(fn),
+        environment: { [envNames.eventBusName]: eventBus.eventBusName },
+      },
+      'send-email': {
+        grant: (fn) => fn.addToRolePolicy(sendEmail),
+        environment: {
+          [envNames.emailFrom]: senderEmail.valueAsString,
+          [envNames.sesConfigurationSet]: configurationSet.configurationSetName,
+        },
+      },
+    };
 
     const api = new HttpApi(this, 'HttpApi', {
       apiName: 'sparraus',
@@ -180,7 +193,7 @@ export class StatelessStack extends Stack {
         }),
       );
       role.addToPolicy(tableData);
-      role.addToPolicy(sendEmail);
+      const needs = needsOf(handlerId).map((need) => access[need]);
 
       const fn = new NodejsFunction(this, name, {
         entry: resolve(projectRoot, handlerEntry(handlerId)),
@@ -188,7 +201,7 @@ export class StatelessStack extends Stack {
         projectRoot,
         depsLockFilePath: resolve(projectRoot, 'package-lock.json'),
         description: `${handlerId} (${handlerEntry(handlerId)})`,
-        runtime,
+        runtime: handlerRuntime,
         architecture: Architecture.ARM_64,
         memorySize: 256,
         timeout: timeouts.get(handlerId),
@@ -196,29 +209,16 @@ export class StatelessStack extends Stack {
         logGroup,
         environment: {
           [envNames.tableName]: table.tableName,
-          [envNames.eventBusName]: eventBus.eventBusName,
-          [envNames.emailFrom]: senderEmail.valueAsString,
-          [envNames.sesConfigurationSet]: configurationSet.configurationSetName,
           // The function refers to the API, the API's integrations to the function: no cycle,
           // because the AWS::ApiGatewayV2::Api resource itself names no function.
           [envNames.publicUrl]: api.apiEndpoint,
+          // A handler that publishes or mails without declaring the need fails on the missing
+          // setting (functions/shared/config.ts) before it could fail on the missing permission.
+          ...Object.fromEntries(needs.flatMap((n) => Object.entries(n.environment))),
         },
-        bundling: {
-          format: OutputFormat.ESM,
-          target: esbuildTarget,
-          minify: true,
-          sourceMap: false,
-          // ESM-first resolution: measured ~40% smaller SDK bundles than esbuild's node default.
-          mainFields: ['module', 'main'],
-          // Bundled rather than taken from the runtime, so unused SDK code is tree-shaken away and
-          // the version is the one in package-lock.json.
-          bundleAwsSDK: true,
-          // CommonJS dependencies inside the ESM bundle still call require().
-          banner:
-            "import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);",
-        },
+        bundling: handlerBundling,
       });
-      eventBus.grantPutEventsTo(fn);
+      for (const need of needs) need.grant(fn);
       Tags.of(fn).add(handlerTag, handlerId);
       functions.set(handlerId, fn);
     }

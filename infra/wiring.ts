@@ -26,6 +26,11 @@ export type Need = 'publish-events' | 'send-email';
 export interface HttpRoute {
   readonly handler: HandlerId;
   readonly role: Role;
+  /**
+   * On a public route: signed-in roles whose bearer token is also taken (verified by the handler,
+   * since the HTTP API cannot make an authorizer optional).
+   */
+  readonly acceptsBearer?: readonly Exclude<Role, 'public'>[];
   readonly needs?: readonly Need[];
 }
 
@@ -53,6 +58,18 @@ export const httpRoutes = {
   'GET /rounds/{roundId}': { handler: 'intake/get-round', role: 'public' },
   'POST /rounds/{roundId}/applications': { handler: 'intake/apply', role: 'public', needs: ['publish-events'] },
   'GET /applications/{applicationId}': { handler: 'intake/get-application', role: 'public' },
+  'PATCH /rounds/{roundId}': { handler: 'intake/update-round', role: 'coordinator' },
+
+  'POST /rounds/{roundId}/selection': { handler: 'selection/select', role: 'coordinator', needs: ['publish-events'] },
+  'GET /rounds/{roundId}/applications': { handler: 'selection/list-applications', role: 'coordinator' },
+  'POST /rounds/{roundId}/complete': { handler: 'selection/complete-round', role: 'coordinator', needs: ['publish-events'] },
+  'POST /applications/{applicationId}/withdraw': {
+    handler: 'selection/withdraw',
+    role: 'public',
+    acceptsBearer: ['coordinator'],
+    needs: ['publish-events'],
+  },
+  'POST /applications/{applicationId}/offer': { handler: 'selection/answer-offer', role: 'public', needs: ['publish-events'] },
 } as const satisfies Record<string, HttpRoute>;
 
 export type RouteKey = keyof typeof httpRoutes;
@@ -64,11 +81,36 @@ export const eventRules = {
     needs: ['send-email'],
     pattern: patternFor('ApplicationReceived'),
   },
+  FillFreePlaces: {
+    handler: 'selection/fill-free-places',
+    needs: ['publish-events'],
+    pattern: patternFor('PlaceFreed'),
+  },
+  NotifyApplicantOfSelection: {
+    handler: 'selection/notify-applicant',
+    needs: ['send-email'],
+    pattern: patternFor(
+      'ApplicationAccepted',
+      'ApplicationWaitlisted',
+      'PlaceOffered',
+      'OfferDeclined',
+      'ApplicationWithdrawn',
+      'CarryOverOffered',
+      'ApplicationCarriedOver',
+    ),
+  },
+  AskCarryOver: {
+    handler: 'selection/ask-carry-over',
+    needs: ['publish-events'],
+    pattern: patternFor('RoundOpened', 'RoundCompleted'),
+  },
 } as const satisfies Record<string, EventRule>;
 
 /** Timed work, keyed by rule name. */
 export const scheduleRules = {
   OpenDueRounds: { handler: 'intake/open-due-rounds', expression: 'rate(1 minute)', needs: ['publish-events'] },
+  SelectDueRounds: { handler: 'selection/select-due-rounds', expression: 'rate(1 minute)', needs: ['publish-events'] },
+  ExpireOffers: { handler: 'selection/expire-offers', expression: 'rate(1 minute)', needs: ['publish-events'] },
 } as const satisfies Record<string, ScheduleRule>;
 
 /** Every handler id named anywhere in the table, once. */

@@ -1,6 +1,6 @@
 // Intake rules as plain functions: rounds, their application window, and applications. No AWS here.
 import type { ApplicationStatus, ApplicationView, ApplyBody } from '../../schemas/api/applications.js';
-import type { CreateRoundBody, RoundStatus, RoundView } from '../../schemas/api/rounds.js';
+import type { CreateRoundBody, RoundStatus, RoundView, UpdateRoundBody } from '../../schemas/api/rounds.js';
 import type { Language } from '../../schemas/common.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
 
@@ -134,6 +134,33 @@ export function toRoundView(round: Round, now: Date): RoundView {
     ...(round.selectedAt ? { selectedAt: round.selectedAt } : {}),
     ...(round.completedAt ? { completedAt: round.completedAt } : {}),
   };
+}
+
+/**
+ * The fields of a round after a coordinator's change. Only a round whose window has not closed can
+ * change, and the result must still make sense (closing after opening).
+ */
+export function changedRound(round: Round, changes: UpdateRoundBody, now: Date): Partial<Round> & { removeNextRoundId?: true } {
+  const status = roundStatus(round, now);
+  if (status !== 'scheduled' && status !== 'open') {
+    throw new ConflictError(`Round "${round.name}" is ${status} and can no longer be changed`, { code: 'round_closed' });
+  }
+  const { nextRoundId, opensAt, closesAt, languages, ...rest } = changes;
+  const update: Partial<Round> & { removeNextRoundId?: true } = { ...rest };
+  if (opensAt) update.opensAt = utc(opensAt);
+  if (closesAt) update.closesAt = utc(closesAt);
+  if (languages) update.languages = [...new Set(languages)];
+  if (nextRoundId === null) update.removeNextRoundId = true;
+  else if (nextRoundId) update.nextRoundId = nextRoundId;
+  if (nextRoundId === round.roundId) {
+    throw new ValidationError('The request is not valid', { issues: [{ path: 'nextRoundId', message: 'cannot be the round itself' }] });
+  }
+  const opens = update.opensAt ?? round.opensAt;
+  const closes = update.closesAt ?? round.closesAt;
+  if (closes <= opens) {
+    throw new ValidationError('The request is not valid', { issues: [{ path: closesAt ? 'closesAt' : 'opensAt', message: 'closesAt must be after opensAt' }] });
+  }
+  return update;
 }
 
 /** Refuses an application that the round cannot take. The store re-checks the window atomically. */

@@ -76,6 +76,43 @@ export class IntakeStore {
   }
 
   /**
+   * Applies a coordinator's change, on the condition that the window is still open to change
+   * (not closed, no selection) at `now`. Returns the round as it is now, or undefined when refused.
+   */
+  async updateRound(roundId: string, update: Partial<Round> & { removeNextRoundId?: true }, now: string): Promise<Round | undefined> {
+    const { removeNextRoundId, ...fields } = update;
+    const values: Record<string, unknown> = { ':now': now };
+    const names: Record<string, string> = {};
+    const sets = Object.entries(fields).map(([name, value]) => {
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      return `#${name} = :${name}`;
+    });
+    if (fields.opensAt) {
+      sets.push('gsi1sk = :gsi1sk');
+      values[':gsi1sk'] = `${fields.opensAt}#${roundId}`;
+    }
+    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removeNextRoundId ? 'REMOVE nextRoundId' : ''].join(' ').trim();
+    try {
+      const { Attributes } = await dynamo().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: roundKey(roundId),
+          UpdateExpression: expression,
+          ConditionExpression: 'attribute_exists(pk) AND closesAt > :now AND attribute_not_exists(selection)',
+          ExpressionAttributeValues: values,
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? strip<Round>(Attributes) : undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  /**
    * Claims the announcement of a round's opening for one scheduler run. A claim that is older than
    * `leaseMs` without `openedAt` belongs to a run that died before publishing, and can be taken over.
    */
@@ -131,8 +168,8 @@ export class IntakeStore {
                   TableName: this.tableName,
                   Key: roundKey(roundId),
                   UpdateExpression: 'ADD applications :one',
-                  // The window is open: it has opened, and has not closed.
-                  ConditionExpression: 'attribute_exists(pk) AND opensAt <= :now AND closesAt > :now',
+                  // The window is open: it has opened, has not closed, and no selection has started.
+                  ConditionExpression: 'attribute_exists(pk) AND opensAt <= :now AND closesAt > :now AND attribute_not_exists(selection)',
                   ExpressionAttributeValues: { ':one': 1, ':now': now },
                 },
               },

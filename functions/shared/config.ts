@@ -8,6 +8,10 @@ export const envNames = {
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** Base URL for links in emails (status pages, cancel links), without a trailing slash. */
   publicUrl: 'PUBLIC_URL',
+  /** Issuer of the bearer tokens (the Cognito user pool URL); its JWKS is at `<issuer>/.well-known/jwks.json`. */
+  jwtIssuer: 'JWT_ISSUER',
+  /** The app client id that tokens must be issued for. */
+  jwtAudience: 'JWT_AUDIENCE',
 } as const;
 
 function required(name: string): string {
@@ -22,4 +26,6 @@ export const config = {
   emailFrom: () => required(envNames.emailFrom),
   sesConfigurationSet: () => process.env[envNames.sesConfigurationSet] || undefined,
   publicUrl: () => required(envNames.publicUrl).replace(/\/+$/, ''),
+  jwtIssuer: () => required(envNames.jwtIssuer).replace(/\/+$/, ''),
+  jwtAudience: () => required(envNames.jwtAudience),
 };

@@ -42,19 +42,20 @@ export async function publishAll(events: { detailType: DetailType; detail: unkno
   }
 }
 
+export type DetailHandlers = {
+  [T in DetailType]?: (detail: EventDetail<T>, event: EventBridgeEvent<T, unknown>) => Promise<void>;
+};
+
 /**
- * Builds the Lambda handler for one event type. The detail is parsed with its contract; any error
- * propagates so that EventBridge (or the local bus) retries and finally dead-letters the event.
+ * Builds the Lambda handler for one or more event types. The detail is parsed with its contract;
+ * any error propagates so that EventBridge (or the local bus) retries and finally dead-letters it.
  */
-export function eventHandler<T extends DetailType>(
-  detailType: T,
-  run: (detail: EventDetail<T>, event: EventBridgeEvent<T, unknown>) => Promise<void>,
-) {
-  return async (event: EventBridgeEvent<T, unknown>): Promise<void> => {
-    if (event['detail-type'] !== detailType) {
-      throw new Error(`Handler for ${detailType} received ${event['detail-type']}: the wiring is wrong`);
-    }
-    const detail = eventCatalogue[detailType].detail.parse(event.detail) as EventDetail<T>;
+export function eventHandlers(handlers: DetailHandlers) {
+  return async (event: EventBridgeEvent<string, unknown>): Promise<void> => {
+    const detailType = event['detail-type'] as DetailType;
+    const run = handlers[detailType] as ((detail: unknown, event: EventBridgeEvent<string, unknown>) => Promise<void>) | undefined;
+    if (!run) throw new Error(`No handler here for ${event['detail-type']}: the wiring is wrong`);
+    const detail = eventCatalogue[detailType].detail.parse(event.detail);
     logger.appendKeys({ eventId: event.id, detailType });
     try {
       await run(detail, event);
@@ -62,6 +63,14 @@ export function eventHandler<T extends DetailType>(
       logger.removeKeys(['eventId', 'detailType']);
     }
   };
+}
+
+/** Builds the Lambda handler for a single event type. */
+export function eventHandler<T extends DetailType>(
+  detailType: T,
+  run: (detail: EventDetail<T>, event: EventBridgeEvent<T, unknown>) => Promise<void>,
+) {
+  return eventHandlers({ [detailType]: run } as DetailHandlers);
 }
 
 /** Builds the Lambda handler for a schedule rule: the work reads the shared clock, not the event's time. */

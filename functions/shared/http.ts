@@ -5,8 +5,9 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import type * as z from 'zod';
 import type { ErrorBody, ErrorIssue } from '../../schemas/api/errors.js';
 import { routeContracts, type RouteContract, type RouteContracts } from '../../schemas/api/routes.js';
-import { httpRoutes, roleGroups, type RouteKey } from '../../infra/wiring.js';
+import { httpRoutes, roleGroups, type HttpRoute, type RouteKey } from '../../infra/wiring.js';
 import { isServiceUnavailable } from './aws.js';
+import { verifyBearer } from './bearer.js';
 import {
   AppError,
   ForbiddenError,
@@ -42,12 +43,12 @@ type Parsed<C, K extends 'body' | 'path' | 'query'> = C extends { [P in K]: infe
  * the schemas from the route's contract, so the route, its guard and its validation cannot drift.
  */
 export function httpHandler<R extends RouteKey>(routeKey: R, run: (request: ParsedRequest<R>) => Promise<HttpResult>) {
-  const role = httpRoutes[routeKey].role;
+  const route: HttpRoute = httpRoutes[routeKey];
   const contract: RouteContract = routeContracts[routeKey];
   return middy<HttpEvent, HttpResult, Error, Context>()
     .use(jsonErrors())
     .handler(async (event) => {
-      const caller = authorize(event, role);
+      const caller = await authorize(event, route);
       const request = {
         caller,
         event,
@@ -68,14 +69,26 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
-function authorize(event: HttpEvent, role: keyof typeof roleGroups | 'public'): Caller {
+async function authorize(event: HttpEvent, route: HttpRoute): Promise<Caller> {
+  const { role } = route;
+  if (role === 'public') {
+    const authorization = event.headers?.authorization;
+    if (!route.acceptsBearer?.length || !authorization) return { role: 'public' };
+    const claims = await verifyBearer(authorization);
+    const signedIn = route.acceptsBearer.find((r) => groupsOf(claims).includes(roleGroups[r]));
+    if (!signedIn) throw new ForbiddenError(`This route takes a bearer token only for the ${route.acceptsBearer.join(' or ')} role`);
+    return callerFrom(signedIn, claims);
+  }
   const claims = event.requestContext.authorizer?.jwt?.claims;
-  if (role === 'public') return { role: 'public' };
   // On AWS the JWT authorizer has already verified the token; no claims means no token reached us.
   if (!claims) throw new UnauthorizedError('A bearer token is required for this route');
   if (!groupsOf(claims).includes(roleGroups[role])) {
     throw new ForbiddenError(`This route is for the ${role} role`);
   }
+  return callerFrom(role, claims);
+}
+
+function callerFrom(role: 'coordinator' | 'tutor', claims: Record<string, unknown>): Caller {
   const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : '';
   return { role, email, subject: String(claims.sub ?? '') };
 }

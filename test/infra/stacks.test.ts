@@ -10,10 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { envNames } from '../../functions/shared/config.js';
 import { eventBusName } from '../../infra/stateful-stack.js';
 import { tableKeys } from '../../infra/table-definition.js';
-import { eventRules, roleGroups, scheduleRules } from '../../infra/wiring.js';
-import { ofType, referencedId, sorted, synthesize } from './template.js';
+import { allHandlerIds, eventRules, needsOf, roleGroups, scheduleRules, type HandlerId } from '../../infra/wiring.js';
+import { ofType, referencedId, sorted, synthesize, type PolicyStatementJson } from './template.js';
 
-const { app, stateful, stateless, statefulTemplate, statelessTemplate, resources, handlerOfFunction } = synthesize();
+const { app, stateful, stateless, statefulTemplate, statelessTemplate, resources, handlerOfFunction, statementsOf } =
+  synthesize();
 
 describe('stateful stack', () => {
   it('has one on-demand table with the shared key schema, PITR, TTL and gsi1, retained and deletion-protected', () => {
@@ -109,15 +110,26 @@ describe('stateless stack', () => {
     }
   });
 
-  it('sets exactly the environment of envNames, with PUBLIC_URL the API endpoint', () => {
+  it('sets the table and PUBLIC_URL everywhere, the bus only with publish-events, the mail settings only with send-email', () => {
     const [apiId] = ofType(resources, 'AWS::ApiGatewayV2::Api')[0]!;
-    for (const [, fn] of functions) {
+    const [configurationSetId] = ofType(resources, 'AWS::SES::ConfigurationSet')[0]!;
+    for (const [logicalId, fn] of functions) {
+      const handlerId = handlerOfFunction.get(logicalId)! as HandlerId;
+      const needs = needsOf(handlerId);
       const variables = fn.Properties!.Environment.Variables as Record<string, unknown>;
-      expect(sorted(Object.keys(variables))).toEqual(sorted(Object.values(envNames)));
-      expect(variables[envNames.publicUrl]).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] });
-      expect(variables[envNames.emailFrom]).toEqual({ Ref: 'SenderEmail' });
-      expect(variables[envNames.tableName]).toEqual(stateless.resolve(stateful.resources.table.tableName));
-      expect(variables[envNames.eventBusName]).toEqual(stateless.resolve(stateful.resources.eventBus.eventBusName));
+      expect({ handlerId, variables }).toEqual({
+        handlerId,
+        variables: {
+          [envNames.tableName]: stateless.resolve(stateful.resources.table.tableName),
+          [envNames.publicUrl]: { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] },
+          ...(needs.includes('publish-events')
+            ? { [envNames.eventBusName]: stateless.resolve(stateful.resources.eventBus.eventBusName) }
+            : {}),
+          ...(needs.includes('send-email')
+            ? { [envNames.emailFrom]: { Ref: 'SenderEmail' }, [envNames.sesConfigurationSet]: { Ref: configurationSetId } }
+            : {}),
+        },
+      });
     }
   });
 
@@ -144,14 +156,63 @@ describe('stateless stack', () => {
     }
   });
 
+  describe('grants each function its log group and the table, and beyond that only the needs of its wiring entries', () => {
+    const actionsOf = (handlerId: HandlerId) => {
+      const logicalId = [...handlerOfFunction].find(([, h]) => h === handlerId)?.[0];
+      if (!logicalId) throw new Error(`No function for ${handlerId}`);
+      return new Set(statementsOf(logicalId).flatMap((s) => [s.Action].flat()));
+    };
+
+    it('apply (publish-events) may put events and may not send email', () => {
+      expect(needsOf('intake/apply')).toEqual(['publish-events']);
+      expect(actionsOf('intake/apply')).toContain('events:PutEvents');
+      expect(actionsOf('intake/apply')).not.toContain('ses:SendEmail');
+    });
+
+    it('send-application-confirmation (send-email) may send email and may not put events', () => {
+      expect(needsOf('intake/send-application-confirmation')).toEqual(['send-email']);
+      expect(actionsOf('intake/send-application-confirmation')).toContain('ses:SendEmail');
+      expect(actionsOf('intake/send-application-confirmation')).not.toContain('events:PutEvents');
+    });
+
+    it('get-round (no needs) may do neither', () => {
+      expect(needsOf('intake/get-round')).toEqual([]);
+      expect(actionsOf('intake/get-round')).not.toContain('events:PutEvents');
+      expect(actionsOf('intake/get-round')).not.toContain('ses:SendEmail');
+    });
+
+    it('every handler: exactly logs, table data and the actions of its needs', () => {
+      const byNeed = { 'publish-events': ['events:PutEvents'], 'send-email': ['ses:SendEmail'] };
+      // Every function: its log group and the table. Event and schedule handlers also send to their
+      // own dead-letter queue (the wiring tests check which queue). Nothing else but the needs.
+      const isBaseline = (action: string) => /^(logs|dynamodb|sqs):/.test(action);
+      const baseline = sorted([...actionsOf('intake/get-round')].filter(isBaseline));
+      expect(baseline).toEqual(expect.arrayContaining(['logs:PutLogEvents', 'dynamodb:GetItem', 'dynamodb:PutItem']));
+      const deadLetterActions = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+      for (const handlerId of allHandlerIds()) {
+        const actions = [...actionsOf(handlerId)];
+        expect({
+          handlerId,
+          baseline: sorted(actions.filter(isBaseline)),
+          beyond: sorted(actions.filter((a) => !isBaseline(a))),
+        }).toEqual({
+          handlerId,
+          baseline: sorted([...baseline, ...(asyncHandlers.has(handlerId) ? deadLetterActions : [])]),
+          beyond: sorted(needsOf(handlerId).flatMap((need) => byNeed[need])),
+        });
+      }
+      // The wiring table does use both needs, so the checks above are not vacuous.
+      expect(new Set(allHandlerIds().flatMap(needsOf))).toEqual(new Set(Object.keys(byNeed)));
+    });
+  });
+
   it('allows events:PutEvents on the bus only and ses:SendEmail on the sender identity and configuration set only', () => {
-    const statements = ofType(resources, 'AWS::IAM::Policy').flatMap(
-      ([, p]) => p.Properties!.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
-    );
+    const statements = [...handlerOfFunction.keys()].flatMap(statementsOf);
     const putEvents = statements.filter((s) => s.Action === 'events:PutEvents');
     const sendEmail = statements.filter((s) => s.Action === 'ses:SendEmail');
-    expect(putEvents).toHaveLength(functions.length);
-    expect(sendEmail).toHaveLength(functions.length);
+    const handlersWith = (need: string) => allHandlerIds().filter((h) => needsOf(h).includes(need as never));
+    expect(putEvents).toHaveLength(handlersWith('publish-events').length);
+    expect(sendEmail).toHaveLength(handlersWith('send-email').length);
     for (const s of putEvents) {
       expect(s.Resource).toEqual(stateless.resolve(stateful.resources.eventBus.eventBusArn));
     }

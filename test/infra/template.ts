@@ -17,6 +17,14 @@ export interface Synthesized extends SparrausApp {
   readonly resources: Record<string, CfnResource>;
   /** Handler id of each Lambda function, by logical id (from its handler tag). */
   readonly handlerOfFunction: ReadonlyMap<string, string>;
+  /** Every IAM statement attached to the execution role of the function with this logical id. */
+  readonly statementsOf: (functionLogicalId: string) => PolicyStatementJson[];
+}
+
+export interface PolicyStatementJson {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
 }
 
 /** Synthesizes without esbuild, so the tests stay fast and need no handler code to compile. */
@@ -34,7 +42,21 @@ export function synthesize(): Synthesized {
     if (!tag) throw new Error(`Function ${logicalId} has no ${handlerTag} tag`);
     handlerOfFunction.set(logicalId, tag.Value);
   }
-  return { ...sparraus, statefulTemplate, statelessTemplate, resources, handlerOfFunction };
+  const statementsOf = (functionLogicalId: string): PolicyStatementJson[] => {
+    const fn = resources[functionLogicalId];
+    const roleId = referencedId(fn?.Properties?.Role, 'Arn');
+    if (fn?.Type !== 'AWS::Lambda::Function' || !roleId) throw new Error(`${functionLogicalId} is no function with a role`);
+    const role = resources[roleId]!;
+    // Inline policies of the role itself, then every AWS::IAM::Policy attached to it.
+    const inline = ((role.Properties?.Policies ?? []) as { PolicyDocument: { Statement: PolicyStatementJson[] } }[]).flatMap(
+      (p) => p.PolicyDocument.Statement,
+    );
+    const attached = ofType(resources, 'AWS::IAM::Policy')
+      .filter(([, p]) => (p.Properties!.Roles as unknown[]).some((r) => referencedId(r) === roleId))
+      .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement as PolicyStatementJson[]);
+    return [...inline, ...attached];
+  };
+  return { ...sparraus, statefulTemplate, statelessTemplate, resources, handlerOfFunction, statementsOf };
 }
 
 /** All resources of one type, by logical id. */

@@ -1,0 +1,5 @@
+// Every minute: select rounds whose window has closed, and finish any interrupted selection.
+import { scheduledHandler } from '../../shared/events.js';
+import { selectDueRounds } from '../use-cases.js';
+
+export const handler = scheduledHandler(selectDueRounds);

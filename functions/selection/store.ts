@@ -1,0 +1,390 @@
+// DynamoDB access for selection. Every move of a place is one transaction that changes the round's
+// counters under the condition `taken < places` together with the application's status under the
+// condition of its current status, so places hold whatever arrives at once.
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Application, Offer, Round } from '../intake/domain.js';
+import { applicationItem, applicationKey, guardKey, roundKey } from '../intake/store.js';
+import { dynamo } from '../shared/aws.js';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export type OfferKind = Offer['kind'];
+
+/** A deadline waiting to be acted on: one item per open offer, found by a range query on its time. */
+export interface DueTimer {
+  kind: OfferKind;
+  dueAt: string;
+  applicationId: string;
+  roundId: string;
+  offerId: string;
+}
+
+const timerKey = (t: Pick<DueTimer, 'kind' | 'dueAt' | 'applicationId' | 'offerId'>) => ({
+  pk: `DUE#${t.kind}`,
+  sk: `${t.dueAt}#${t.applicationId}#${t.offerId}`,
+});
+
+/** Why a transaction was refused, per item, in the order the items were given. */
+export class TransitionRefused extends Error {
+  constructor(
+    readonly reasons: (string | undefined)[],
+    options?: { cause?: unknown },
+  ) {
+    super(`Transition refused: ${reasons.join(', ')}`, options);
+    this.name = 'TransitionRefused';
+  }
+  refusedAt(index: number): boolean {
+    return this.reasons[index] === 'ConditionalCheckFailed';
+  }
+}
+
+export class SelectionStore {
+  constructor(private readonly tableName: string) {}
+
+  private async transact(items: TransactItem[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = (error.CancellationReasons ?? []).map((r) => (r.Code === 'None' ? undefined : r.Code));
+        // A conflict with a concurrent transaction on the same items says nothing about our
+        // conditions: try again. A failed condition is an answer.
+        if (reasons.includes('ConditionalCheckFailed') || attempt >= 6) throw new TransitionRefused(reasons, { cause: error });
+        await new Promise((resolve) => setTimeout(resolve, 15 * attempt + Math.random() * 40));
+      }
+    }
+  }
+
+  private roundCounters(roundId: string, change: { taken?: number; accepted?: number }, condition?: string): TransactItem {
+    const parts = Object.entries(change).filter(([, v]) => v);
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: roundKey(roundId),
+        UpdateExpression: `ADD ${parts.map(([name]) => `${name} :${name}`).join(', ')}`,
+        ConditionExpression: condition ?? 'attribute_exists(pk)',
+        ExpressionAttributeValues: Object.fromEntries(parts.map(([name, v]) => [`:${name}`, v])),
+      },
+    };
+  }
+
+  private putTimer(timer: DueTimer): TransactItem {
+    return { Put: { TableName: this.tableName, Item: { ...timerKey(timer), type: 'timer', ...timer } } };
+  }
+
+  private deleteTimer(kind: OfferKind, application: Pick<Application, 'applicationId' | 'offer'>): TransactItem[] {
+    const { offer } = application;
+    if (!offer || offer.kind !== kind) return [];
+    const key = timerKey({ kind, dueAt: offer.expiresAt, applicationId: application.applicationId, offerId: offer.offerId });
+    return [{ Delete: { TableName: this.tableName, Key: key } }];
+  }
+
+  /**
+   * Records the selection run on the round, once. With `closeNow` the window closes at `now`.
+   * Returns false when a run is already on record.
+   */
+  async claimSelection(roundId: string, selection: NonNullable<Round['selection']>, closeNow: Date | undefined): Promise<boolean> {
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: roundKey(roundId),
+          UpdateExpression: closeNow ? 'SET selection = :selection, closesAt = :now' : 'SET selection = :selection',
+          ConditionExpression: closeNow
+            ? 'attribute_exists(pk) AND attribute_not_exists(selection) AND attribute_not_exists(completedAt) AND closesAt > :now'
+            : 'attribute_exists(pk) AND attribute_not_exists(selection) AND attribute_not_exists(completedAt)',
+          ExpressionAttributeValues: { ':selection': selection, ...(closeNow ? { ':now': closeNow.toISOString() } : {}) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Gives a received application a place, if one is free. Returns false when the round is full. */
+  async acceptReceived(application: Application, at: string): Promise<'accepted' | 'full' | 'already-decided'> {
+    try {
+      await this.transact([
+        this.roundCounters(application.roundId, { taken: 1, accepted: 1 }, 'taken < places'),
+        this.setStatus(application, 'received', 'accepted', { acceptedAt: at }),
+      ]);
+      return 'accepted';
+    } catch (error) {
+      if (!(error instanceof TransitionRefused)) throw error;
+      return error.refusedAt(1) ? 'already-decided' : 'full';
+    }
+  }
+
+  async waitlistReceived(application: Application, rank: number, at: string): Promise<boolean> {
+    try {
+      await this.transact([this.setStatus(application, 'received', 'waitlisted', { rank, waitlistedAt: at })]);
+      return true;
+    } catch (error) {
+      if (error instanceof TransitionRefused) return false;
+      throw error;
+    }
+  }
+
+  async finishSelection(roundId: string, at: string): Promise<void> {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: roundKey(roundId),
+        UpdateExpression: 'SET selectedAt = if_not_exists(selectedAt, :at)',
+        ConditionExpression: 'attribute_exists(selection)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
+  /** Withdraws; a withdrawn accepted or offered application gives its place back in the same write. */
+  async withdraw(application: Application, at: string): Promise<void> {
+    const from = application.status;
+    const items: TransactItem[] = [this.setStatus(application, from, 'withdrawn', { withdrawnAt: at }, ['offer'])];
+    if (from === 'accepted') items.push(this.roundCounters(application.roundId, { taken: -1, accepted: -1 }));
+    if (from === 'offered') items.push(this.roundCounters(application.roundId, { taken: -1 }));
+    items.push(...this.deleteTimer('place', application), ...this.deleteTimer('carry-over', application));
+    await this.transact(items);
+  }
+
+  /** Offers a free place to a waitlisted application. Returns false when no place is free or it moved on. */
+  async offerPlace(application: Application, offer: Offer, at: string): Promise<'offered' | 'full' | 'not-waiting'> {
+    try {
+      await this.transact([
+        this.roundCounters(application.roundId, { taken: 1 }, 'taken < places AND attribute_not_exists(completedAt)'),
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: applicationKey(application.applicationId),
+            UpdateExpression: 'SET #status = :offered, offer = :offer, offeredAt = :at',
+            ConditionExpression: '#status = :waitlisted AND attribute_not_exists(offer)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':offered': 'offered', ':waitlisted': 'waitlisted', ':offer': offer, ':at': at },
+          },
+        },
+        this.putTimer({ kind: 'place', dueAt: offer.expiresAt, applicationId: application.applicationId, roundId: application.roundId, offerId: offer.offerId }),
+      ]);
+      return 'offered';
+    } catch (error) {
+      if (!(error instanceof TransitionRefused)) throw error;
+      return error.refusedAt(0) ? 'full' : 'not-waiting';
+    }
+  }
+
+  /**
+   * Settles a place offer: `accept` makes the application accepted (the place was already counted
+   * in `taken`); `decline` and `lapse` give the place back. Refused unless that very offer is still open
+   * (and, for accept and decline, not yet expired; for lapse, expired).
+   */
+  async settlePlaceOffer(application: Application, offer: Offer, outcome: 'accept' | 'decline' | 'lapse', at: string): Promise<void> {
+    const expiry = outcome === 'lapse' ? 'offer.expiresAt <= :at' : 'offer.expiresAt > :at';
+    const status = outcome === 'accept' ? 'accepted' : 'declined';
+    await this.transact([
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: applicationKey(application.applicationId),
+          UpdateExpression: `SET #status = :status, ${outcome === 'accept' ? 'acceptedAt' : 'declinedAt'} = :at REMOVE offer`,
+          ConditionExpression: `#status = :offered AND offer.offerId = :offerId AND ${expiry}`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status, ':offered': 'offered', ':offerId': offer.offerId, ':at': at },
+        },
+      },
+      this.roundCounters(application.roundId, outcome === 'accept' ? { accepted: 1 } : { taken: -1 }),
+      ...this.deleteTimer('place', application),
+    ]);
+  }
+
+  /** Asks a still-waitlisted application whether to move to the next round. False when it is not eligible. */
+  async offerCarryOver(application: Application, offer: Offer): Promise<boolean> {
+    try {
+      await this.transact([
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: applicationKey(application.applicationId),
+            UpdateExpression: 'SET offer = :offer',
+            ConditionExpression:
+              '#status = :waitlisted AND attribute_not_exists(offer) AND attribute_not_exists(carryOver) AND attribute_not_exists(carriedOverTo)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':waitlisted': 'waitlisted', ':offer': offer },
+          },
+        },
+        this.putTimer({
+          kind: 'carry-over',
+          dueAt: offer.expiresAt,
+          applicationId: application.applicationId,
+          roundId: application.roundId,
+          offerId: offer.offerId,
+        }),
+      ]);
+      return true;
+    } catch (error) {
+      if (error instanceof TransitionRefused) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Carries the application over: a new application in the next round with the old one's data and
+   * its waiting-list rank as priority, in one transaction with the old one's move to `carried-over`.
+   * When the municipality has already applied to the next round itself, that application gets the
+   * priority instead. Refused unless the offer is open and the next round has not selected yet.
+   */
+  async carryOver(
+    application: Application,
+    offer: Offer,
+    next: { roundId: string; newApplication: Application; existingApplicationId?: string },
+    at: string,
+  ): Promise<void> {
+    const target = next.existingApplicationId ?? next.newApplication.applicationId;
+    const closeOld: TransactItem = {
+      Update: {
+        TableName: this.tableName,
+        Key: applicationKey(application.applicationId),
+        UpdateExpression: 'SET #status = :carried, carriedOverAt = :at, carriedOverTo = :to REMOVE offer',
+        ConditionExpression: '#status = :waitlisted AND offer.offerId = :offerId AND offer.expiresAt > :at',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':carried': 'carried-over',
+          ':waitlisted': 'waitlisted',
+          ':offerId': offer.offerId,
+          ':at': at,
+          ':to': { roundId: next.roundId, applicationId: target },
+        },
+      },
+    };
+    const nextRoundOpen = 'attribute_exists(pk) AND attribute_not_exists(selection) AND attribute_not_exists(completedAt)';
+    const items: TransactItem[] = next.existingApplicationId
+      ? [
+          closeOld,
+          {
+            ConditionCheck: {
+              TableName: this.tableName,
+              Key: roundKey(next.roundId),
+              ConditionExpression: nextRoundOpen,
+            },
+          },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: applicationKey(next.existingApplicationId),
+              UpdateExpression: 'SET priority = :priority, carriedOverFrom = :from',
+              ConditionExpression: '#status = :received',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':priority': next.newApplication.priority,
+                ':from': next.newApplication.carriedOverFrom,
+                ':received': 'received',
+              },
+            },
+          },
+        ]
+      : [
+          closeOld,
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: roundKey(next.roundId),
+              UpdateExpression: 'ADD applications :one',
+              ConditionExpression: nextRoundOpen,
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...guardKey(next.roundId, application.municipality.code), type: 'municipality-guard', applicationId: target },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          { Put: { TableName: this.tableName, Item: applicationItem(next.newApplication), ConditionExpression: 'attribute_not_exists(pk)' } },
+        ];
+    items.push(...this.deleteTimer('carry-over', application));
+    await this.transact(items);
+  }
+
+  /** Ends a carry-over question without moving: declined, or no answer in time. */
+  async endCarryOver(application: Application, offer: Offer, outcome: 'declined' | 'lapsed', at: string): Promise<void> {
+    await this.transact([
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: applicationKey(application.applicationId),
+          UpdateExpression: 'SET carryOver = :outcome, declinedAt = :at REMOVE offer',
+          ConditionExpression: `offer.offerId = :offerId AND offer.expiresAt ${outcome === 'lapsed' ? '<=' : '>'} :at`,
+          ExpressionAttributeValues: { ':outcome': outcome, ':offerId': offer.offerId, ':at': at },
+        },
+      },
+      ...this.deleteTimer('carry-over', application),
+    ]);
+  }
+
+  async completeRound(roundId: string, at: string): Promise<boolean> {
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: roundKey(roundId),
+          UpdateExpression: 'SET completedAt = :at',
+          ConditionExpression: 'attribute_exists(selection) AND attribute_not_exists(completedAt)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Timers of `kind` due at or before `at`. */
+  async dueTimers(kind: OfferKind, at: string): Promise<DueTimer[]> {
+    const timers: DueTimer[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamo().send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk <= :at',
+          ExpressionAttributeValues: { ':pk': `DUE#${kind}`, ':at': `${at}~` },
+          ExclusiveStartKey,
+        }),
+      );
+      timers.push(...((page.Items ?? []) as DueTimer[]));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return timers;
+  }
+
+  /** Removes a timer whose offer was settled some other way. */
+  async deleteStaleTimer(timer: DueTimer): Promise<void> {
+    await dynamo().send(new DeleteCommand({ TableName: this.tableName, Key: timerKey(timer) }));
+  }
+
+  private setStatus(
+    application: Pick<Application, 'applicationId'>,
+    from: Application['status'],
+    to: Application['status'],
+    fields: Record<string, unknown>,
+    remove: string[] = [],
+  ): TransactItem {
+    const names = Object.keys(fields);
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: applicationKey(application.applicationId),
+        UpdateExpression:
+          `SET #status = :to${names.map((n) => `, #${n} = :${n}`).join('')}` + (remove.length ? ` REMOVE ${remove.join(', ')}` : ''),
+        ConditionExpression: '#status = :from',
+        ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(names.map((n) => [`#${n}`, n])) },
+        ExpressionAttributeValues: { ':to': to, ':from': from, ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])) },
+      },
+    };
+  }
+}
