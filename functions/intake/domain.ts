@@ -153,12 +153,16 @@ export function changedRound(round: Round, changes: UpdateRoundBody, now: Date):
   if (nextRoundId === null) update.removeNextRoundId = true;
   else if (nextRoundId) update.nextRoundId = nextRoundId;
   if (nextRoundId === round.roundId) {
-    throw new ValidationError('The request is not valid', { issues: [{ path: 'nextRoundId', message: 'cannot be the round itself' }] });
+    throw new ValidationError('The request is not valid', {
+      issues: [{ path: 'nextRoundId', message: 'cannot be the round itself' }],
+    });
   }
   const opens = update.opensAt ?? round.opensAt;
   const closes = update.closesAt ?? round.closesAt;
   if (closes <= opens) {
-    throw new ValidationError('The request is not valid', { issues: [{ path: closesAt ? 'closesAt' : 'opensAt', message: 'closesAt must be after opensAt' }] });
+    throw new ValidationError('The request is not valid', {
+      issues: [{ path: closesAt ? 'closesAt' : 'opensAt', message: 'closesAt must be after opensAt' }],
+    });
   }
   return update;
 }
@@ -212,10 +216,10 @@ export function statusUrl(publicUrl: string, application: Pick<Application, 'app
 }
 
 /** Positions on the waiting list now: the still-waitlisted in rank order, 1 = next to be offered a place. */
-export function waitlistPositions(applications: readonly Pick<Application, 'applicationId' | 'status' | 'rank'>[]): Map<string, number> {
-  const waiting = applications
-    .filter((a) => a.status === 'waitlisted' && a.rank !== undefined)
-    .sort((a, b) => a.rank! - b.rank!);
+export function waitlistPositions(
+  applications: readonly Pick<Application, 'applicationId' | 'status' | 'rank'>[],
+): Map<string, number> {
+  const waiting = applications.filter((a) => a.status === 'waitlisted' && a.rank !== undefined).sort((a, b) => a.rank! - b.rank!);
   return new Map(waiting.map((a, index) => [a.applicationId, index + 1]));
 }
 

@@ -79,7 +79,11 @@ export class IntakeStore {
    * Applies a coordinator's change, on the condition that the window is still open to change
    * (not closed, no selection) at `now`. Returns the round as it is now, or undefined when refused.
    */
-  async updateRound(roundId: string, update: Partial<Round> & { removeNextRoundId?: true }, now: string): Promise<Round | undefined> {
+  async updateRound(
+    roundId: string,
+    update: Partial<Round> & { removeNextRoundId?: true },
+    now: string,
+  ): Promise<Round | undefined> {
     const { removeNextRoundId, ...fields } = update;
     const values: Record<string, unknown> = { ':now': now };
     const names: Record<string, string> = {};
@@ -92,7 +96,9 @@ export class IntakeStore {
       sets.push('gsi1sk = :gsi1sk');
       values[':gsi1sk'] = `${fields.opensAt}#${roundId}`;
     }
-    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removeNextRoundId ? 'REMOVE nextRoundId' : ''].join(' ').trim();
+    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removeNextRoundId ? 'REMOVE nextRoundId' : '']
+      .join(' ')
+      .trim();
     try {
       const { Attributes } = await dynamo().send(
         new UpdateCommand({
@@ -169,7 +175,8 @@ export class IntakeStore {
                   Key: roundKey(roundId),
                   UpdateExpression: 'ADD applications :one',
                   // The window is open: it has opened, has not closed, and no selection has started.
-                  ConditionExpression: 'attribute_exists(pk) AND opensAt <= :now AND closesAt > :now AND attribute_not_exists(selection)',
+                  ConditionExpression:
+                    'attribute_exists(pk) AND opensAt <= :now AND closesAt > :now AND attribute_not_exists(selection)',
                   ExpressionAttributeValues: { ':one': 1, ':now': now },
                 },
               },

@@ -10,7 +10,9 @@ const hourMs = 3600_000;
  * First come, first served: carried-over applications first in their old order (`priority`),
  * then everyone else by time of application. Ties fall back to the id, so the order is total.
  */
-export function firstComeOrder<T extends Pick<Application, 'priority' | 'receivedAt' | 'applicationId'>>(applications: readonly T[]): T[] {
+export function firstComeOrder<T extends Pick<Application, 'priority' | 'receivedAt' | 'applicationId'>>(
+  applications: readonly T[],
+): T[] {
   return [...applications].sort(
     (a, b) =>
       (a.priority ?? Number.POSITIVE_INFINITY) - (b.priority ?? Number.POSITIVE_INFINITY) ||
@@ -97,9 +99,7 @@ export function offerExpiry(now: Date, hours: number): string {
 }
 
 export type WithdrawPlan =
-  | { kind: 'free-place'; wasAccepted: boolean }
-  | { kind: 'no-place' }
-  | { kind: 'refuse'; reason: string; code: string };
+  { kind: 'free-place'; wasAccepted: boolean } | { kind: 'no-place' } | { kind: 'refuse'; reason: string; code: string };
 
 /** What withdrawing does in each status: accepted and offered ones give a place back. */
 export function withdrawPlan(application: Pick<Application, 'status'>): WithdrawPlan {
@@ -114,7 +114,11 @@ export function withdrawPlan(application: Pick<Application, 'status'>): Withdraw
     case 'withdrawn':
       return { kind: 'refuse', reason: 'The application is already withdrawn', code: 'already_withdrawn' };
     default:
-      return { kind: 'refuse', reason: `An application that is ${application.status} cannot be withdrawn`, code: 'not_withdrawable' };
+      return {
+        kind: 'refuse',
+        reason: `An application that is ${application.status} cannot be withdrawn`,
+        code: 'not_withdrawable',
+      };
   }
 }
 

@@ -41,7 +41,10 @@ const fi: Texts = {
   }),
   'accepted-offer': (m) => ({
     subject: `Paikka vahvistettu: ${m.roundName}`,
-    body: [`Kiitos! Kunnan ${m.municipalityName} paikka sparrauksessa "${m.roundName}" on vahvistettu.`, 'Kuntatutori ottaa pian yhteyttä.'],
+    body: [
+      `Kiitos! Kunnan ${m.municipalityName} paikka sparrauksessa "${m.roundName}" on vahvistettu.`,
+      'Kuntatutori ottaa pian yhteyttä.',
+    ],
   }),
   waitlisted: (m) => ({
     subject: `Varasijalla: ${m.roundName}`,
@@ -69,7 +72,10 @@ const fi: Texts = {
   }),
   withdrawn: (m) => ({
     subject: `Hakemus peruttu: ${m.roundName}`,
-    body: [`Kunnan ${m.municipalityName} hakemus sparraukseen "${m.roundName}" on peruttu.`, 'Voitte hakea uudelleen seuraavalle kierrokselle.'],
+    body: [
+      `Kunnan ${m.municipalityName} hakemus sparraukseen "${m.roundName}" on peruttu.`,
+      'Voitte hakea uudelleen seuraavalle kierrokselle.',
+    ],
   }),
   'carry-over-offered': (m, deadline) => ({
     subject: `Siirretäänkö hakemus seuraavalle kierrokselle? ${m.nextRoundName ?? ''}`,
@@ -86,7 +92,9 @@ const fi: Texts = {
   }),
   'carry-over-lapsed': (m) => ({
     subject: `Hakemusta ei siirretty: ${m.roundName}`,
-    body: [`Emme saaneet vastausta määräajassa, joten hakemusta ei siirretty seuraavalle kierrokselle. Voitte hakea sinne myös itse.`],
+    body: [
+      `Emme saaneet vastausta määräajassa, joten hakemusta ei siirretty seuraavalle kierrokselle. Voitte hakea sinne myös itse.`,
+    ],
   }),
   'carried-over': (m) => ({
     subject: `Hakemus siirretty: ${m.nextRoundName ?? ''}`,
@@ -135,7 +143,10 @@ const sv: Texts = {
   }),
   withdrawn: (m) => ({
     subject: `Ansökan återkallad: ${m.roundName}`,
-    body: [`${m.municipalityName}s ansökan till sparringen "${m.roundName}" är återkallad.`, 'Ni kan söka igen till nästa omgång.'],
+    body: [
+      `${m.municipalityName}s ansökan till sparringen "${m.roundName}" är återkallad.`,
+      'Ni kan söka igen till nästa omgång.',
+    ],
   }),
   'carry-over-offered': (m, deadline) => ({
     subject: `Ska ansökan flyttas till nästa omgång? ${m.nextRoundName ?? ''}`,
@@ -156,7 +167,10 @@ const sv: Texts = {
   }),
   'carried-over': (m) => ({
     subject: `Ansökan flyttad: ${m.nextRoundName ?? ''}`,
-    body: [`${m.municipalityName}s ansökan har flyttats till omgången "${m.nextRoundName}" med förtur.`, 'Ni får en separat bekräftelse med en ny statuslänk.'],
+    body: [
+      `${m.municipalityName}s ansökan har flyttats till omgången "${m.nextRoundName}" med förtur.`,
+      'Ni får en separat bekräftelse med en ny statuslänk.',
+    ],
   }),
 };
 
@@ -170,7 +184,10 @@ const en: Texts = {
   }),
   'accepted-offer': (m) => ({
     subject: `Place confirmed: ${m.roundName}`,
-    body: [`Thank you! The place of ${m.municipalityName} in "${m.roundName}" is confirmed.`, 'Your tutor will be in touch soon.'],
+    body: [
+      `Thank you! The place of ${m.municipalityName} in "${m.roundName}" is confirmed.`,
+      'Your tutor will be in touch soon.',
+    ],
   }),
   waitlisted: (m) => ({
     subject: `On the waiting list: ${m.roundName}`,
@@ -198,7 +215,10 @@ const en: Texts = {
   }),
   withdrawn: (m) => ({
     subject: `Application withdrawn: ${m.roundName}`,
-    body: [`The application of ${m.municipalityName} to "${m.roundName}" has been withdrawn.`, 'You are welcome to apply to a later round.'],
+    body: [
+      `The application of ${m.municipalityName} to "${m.roundName}" has been withdrawn.`,
+      'You are welcome to apply to a later round.',
+    ],
   }),
   'carry-over-offered': (m, deadline) => ({
     subject: `Carry your application over to the next round? ${m.nextRoundName ?? ''}`,
@@ -215,16 +235,25 @@ const en: Texts = {
   }),
   'carry-over-lapsed': () => ({
     subject: 'Application not carried over',
-    body: ['We did not receive an answer in time, so the application was not carried over. You can still apply to the next round yourselves.'],
+    body: [
+      'We did not receive an answer in time, so the application was not carried over. You can still apply to the next round yourselves.',
+    ],
   }),
   'carried-over': (m) => ({
     subject: `Application carried over: ${m.nextRoundName ?? ''}`,
-    body: [`The application of ${m.municipalityName} now stands in "${m.nextRoundName}", with priority.`, 'You will receive a separate confirmation with a new status link.'],
+    body: [
+      `The application of ${m.municipalityName} now stands in "${m.nextRoundName}", with priority.`,
+      'You will receive a separate confirmation with a new status link.',
+    ],
   }),
 };
 
 const texts: Record<Language, Texts> = { fi, sv, en };
-const greetings: Record<Language, (name: string) => string> = { fi: (n) => `Hei ${n},`, sv: (n) => `Hej ${n},`, en: (n) => `Hello ${n},` };
+const greetings: Record<Language, (name: string) => string> = {
+  fi: (n) => `Hei ${n},`,
+  sv: (n) => `Hej ${n},`,
+  en: (n) => `Hello ${n},`,
+};
 const signatures: Record<Language, string> = {
   fi: 'Ystävällisin terveisin,\nDigitukisparrauksen koordinaattorit',
   sv: 'Med vänliga hälsningar,\nDigistödssparringens koordinatorer',
@@ -253,5 +282,9 @@ export function selectionEmail(mail: SelectionMail) {
         : `<p>${escapeHtml(line).replace(/\n/g, '<br>')}</p>`,
     )
     .join('\n');
-  return { subject: subject.trim(), text: lines.join('\n\n'), html: `<!doctype html><html lang="${mail.language}"><body>${html}</body></html>` };
+  return {
+    subject: subject.trim(),
+    text: lines.join('\n\n'),
+    html: `<!doctype html><html lang="${mail.language}"><body>${html}</body></html>`,
+  };
 }

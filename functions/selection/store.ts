@@ -2,7 +2,13 @@
 // counters under the condition `taken < places` together with the application's status under the
 // condition of its current status, so places hold whatever arrives at once.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { Application, Offer, Round } from '../intake/domain.js';
 import { applicationItem, applicationKey, guardKey, roundKey } from '../intake/store.js';
 import { dynamo } from '../shared/aws.js';
@@ -86,7 +92,11 @@ export class SelectionStore {
    * Records the selection run on the round, once. With `closeNow` the window closes at `now`.
    * Returns false when a run is already on record.
    */
-  async claimSelection(roundId: string, selection: NonNullable<Round['selection']>, closeNow: Date | undefined): Promise<boolean> {
+  async claimSelection(
+    roundId: string,
+    selection: NonNullable<Round['selection']>,
+    closeNow: Date | undefined,
+  ): Promise<boolean> {
     try {
       await dynamo().send(
         new UpdateCommand({
@@ -167,7 +177,13 @@ export class SelectionStore {
             ExpressionAttributeValues: { ':offered': 'offered', ':waitlisted': 'waitlisted', ':offer': offer, ':at': at },
           },
         },
-        this.putTimer({ kind: 'place', dueAt: offer.expiresAt, applicationId: application.applicationId, roundId: application.roundId, offerId: offer.offerId }),
+        this.putTimer({
+          kind: 'place',
+          dueAt: offer.expiresAt,
+          applicationId: application.applicationId,
+          roundId: application.roundId,
+          offerId: offer.offerId,
+        }),
       ]);
       return 'offered';
     } catch (error) {
@@ -181,7 +197,12 @@ export class SelectionStore {
    * in `taken`); `decline` and `lapse` give the place back. Refused unless that very offer is still open
    * (and, for accept and decline, not yet expired; for lapse, expired).
    */
-  async settlePlaceOffer(application: Application, offer: Offer, outcome: 'accept' | 'decline' | 'lapse', at: string): Promise<void> {
+  async settlePlaceOffer(
+    application: Application,
+    offer: Offer,
+    outcome: 'accept' | 'decline' | 'lapse',
+    at: string,
+  ): Promise<void> {
     const expiry = outcome === 'lapse' ? 'offer.expiresAt <= :at' : 'offer.expiresAt > :at';
     const status = outcome === 'accept' ? 'accepted' : 'declined';
     await this.transact([
@@ -299,11 +320,21 @@ export class SelectionStore {
           {
             Put: {
               TableName: this.tableName,
-              Item: { ...guardKey(next.roundId, application.municipality.code), type: 'municipality-guard', applicationId: target },
+              Item: {
+                ...guardKey(next.roundId, application.municipality.code),
+                type: 'municipality-guard',
+                applicationId: target,
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-          { Put: { TableName: this.tableName, Item: applicationItem(next.newApplication), ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: applicationItem(next.newApplication),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
         ];
     items.push(...this.deleteTimer('carry-over', application));
     await this.transact(items);
@@ -380,7 +411,8 @@ export class SelectionStore {
         TableName: this.tableName,
         Key: applicationKey(application.applicationId),
         UpdateExpression:
-          `SET #status = :to${names.map((n) => `, #${n} = :${n}`).join('')}` + (remove.length ? ` REMOVE ${remove.join(', ')}` : ''),
+          `SET #status = :to${names.map((n) => `, #${n} = :${n}`).join('')}` +
+          (remove.length ? ` REMOVE ${remove.join(', ')}` : ''),
         ConditionExpression: '#status = :from',
         ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(names.map((n) => [`#${n}`, n])) },
         ExpressionAttributeValues: { ':to': to, ':from': from, ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])) },

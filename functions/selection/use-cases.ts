@@ -95,7 +95,10 @@ export async function carryOutSelection(roundId: string, now: Date) {
       firstComeOrder(decided).map((a) =>
         a.status === 'accepted'
           ? { detailType: 'ApplicationAccepted' as const, detail: { applicationId: a.applicationId, roundId, via: 'selection' } }
-          : { detailType: 'ApplicationWaitlisted' as const, detail: { applicationId: a.applicationId, roundId, position: a.rank } },
+          : {
+              detailType: 'ApplicationWaitlisted' as const,
+              detail: { applicationId: a.applicationId, roundId, position: a.rank },
+            },
       ),
     );
     const accepted = applications.filter((a) => a.status === 'accepted').length;
@@ -136,7 +139,10 @@ export async function withdraw(application: Application, by: 'applicant' | 'coor
     await selectionStore().withdraw(application, now.toISOString());
   } catch (error) {
     if (error instanceof TransitionRefused) {
-      throw new ConflictError('The application changed while withdrawing; reload and try again', { code: 'state_changed', cause: error });
+      throw new ConflictError('The application changed while withdrawing; reload and try again', {
+        code: 'state_changed',
+        cause: error,
+      });
     }
     throw error;
   }
@@ -166,7 +172,12 @@ export async function answerOffer(application: Application, answer: 'accept' | '
       }
     } else if (answer === 'accept') {
       const moved = await carryOver(application, offer, now);
-      await publish('ApplicationCarriedOver', { applicationId, roundId, nextRoundId: moved.roundId, nextApplicationId: moved.applicationId });
+      await publish('ApplicationCarriedOver', {
+        applicationId,
+        roundId,
+        nextRoundId: moved.roundId,
+        nextApplicationId: moved.applicationId,
+      });
       if (moved.created) {
         await publish('ApplicationReceived', {
           applicationId: moved.applicationId,
@@ -248,7 +259,12 @@ export async function fillFreePlaces(roundId: string, now: Date): Promise<number
     if (outcome === 'full') break;
     if (outcome === 'offered') {
       offered += 1;
-      await publish('PlaceOffered', { applicationId: application.applicationId, roundId, offerId: offer.offerId, expiresAt: offer.expiresAt });
+      await publish('PlaceOffered', {
+        applicationId: application.applicationId,
+        roundId,
+        offerId: offer.offerId,
+        expiresAt: offer.expiresAt,
+      });
     }
   }
   return offered;
@@ -273,7 +289,13 @@ export async function expireOffers(now: Date): Promise<void> {
         if (error instanceof TransitionRefused) continue; // answered at the same moment
         throw error;
       }
-      await publish('OfferDeclined', { applicationId: application.applicationId, roundId: application.roundId, offerId: offer.offerId, kind, reason: 'lapsed' });
+      await publish('OfferDeclined', {
+        applicationId: application.applicationId,
+        roundId: application.roundId,
+        offerId: offer.offerId,
+        kind,
+        reason: 'lapsed',
+      });
       if (kind === 'place') await publish('PlaceFreed', { roundId: application.roundId, reason: 'lapsed' });
     }
   }

@@ -77,10 +77,22 @@ async function roundWithApplicants(count: number, options: { places?: number; ex
     const code = String(100 + i).padStart(3, '0');
     const response = await callRoute(apply, 'POST /rounds/{roundId}/applications', {
       path: { roundId },
-      body: { municipality: { code, name: `Kunta ${i}` }, contact: { name: `Yhteys ${i}`, email }, language, themes: ['etätuki'], consent: true },
+      body: {
+        municipality: { code, name: `Kunta ${i}` },
+        contact: { name: `Yhteys ${i}`, email },
+        language,
+        themes: ['etätuki'],
+        consent: true,
+      },
     });
     expect(response.status).toBe(201);
-    applicants.push({ applicationId: response.body.applicationId, token: new URL(response.body.statusUrl).searchParams.get('token')!, email, language, code });
+    applicants.push({
+      applicationId: response.body.applicationId,
+      token: new URL(response.body.statusUrl).searchParams.get('token')!,
+      email,
+      language,
+      code,
+    });
     advanceClock(1000); // distinct arrival times make first-come order observable
   }
   resetClock();
@@ -92,7 +104,12 @@ const selectNow = (roundId: string, body: Record<string, unknown> = { policy: 'f
   callRoute(select, 'POST /rounds/{roundId}/selection', { claims: coordinator, path: { roundId }, body });
 
 const statusOf = async (a: Applicant) =>
-  (await callRoute(getApplication, 'GET /applications/{applicationId}', { path: { applicationId: a.applicationId }, query: { token: a.token } })).body;
+  (
+    await callRoute(getApplication, 'GET /applications/{applicationId}', {
+      path: { applicationId: a.applicationId },
+      query: { token: a.token },
+    })
+  ).body;
 
 const roundOf = async (roundId: string) => (await callRoute(getRound, 'GET /rounds/{roundId}', { path: { roundId } })).body;
 
@@ -114,7 +131,15 @@ describe('selection', () => {
     await bus.idle();
 
     const statuses = await Promise.all(applicants.map(statusOf));
-    expect(statuses.map((s) => s.status)).toEqual(['accepted', 'accepted', 'accepted', 'accepted', 'accepted', 'waitlisted', 'waitlisted']);
+    expect(statuses.map((s) => s.status)).toEqual([
+      'accepted',
+      'accepted',
+      'accepted',
+      'accepted',
+      'accepted',
+      'waitlisted',
+      'waitlisted',
+    ]);
     expect(statuses.slice(5).map((s) => s.position)).toEqual([1, 2]);
 
     const expected: Record<string, { accepted: RegExp; waitlisted: RegExp }> = {
@@ -134,10 +159,20 @@ describe('selection', () => {
     expect(round).toMatchObject({ status: 'selected', accepted: 5, placesLeft: 0 });
     expect(round.closesAt <= new Date().toISOString()).toBe(true); // force closed the window
 
-    const listing = await callRoute(listApplications, 'GET /rounds/{roundId}/applications', { claims: coordinator, path: { roundId } });
+    const listing = await callRoute(listApplications, 'GET /rounds/{roundId}/applications', {
+      claims: coordinator,
+      path: { roundId },
+    });
     expect(listing.status).toBe(200);
-    expect(listing.body.applications.filter((a: { status: string }) => a.status === 'waitlisted').map((a: { position: number }) => a.position)).toEqual([1, 2]);
-    expect(listing.body.applications[0]).toMatchObject({ contact: { email: applicants[0]!.email }, acceptedAt: expect.any(String) });
+    expect(
+      listing.body.applications
+        .filter((a: { status: string }) => a.status === 'waitlisted')
+        .map((a: { position: number }) => a.position),
+    ).toEqual([1, 2]);
+    expect(listing.body.applications[0]).toMatchObject({
+      contact: { email: applicants[0]!.email },
+      acceptedAt: expect.any(String),
+    });
   });
 
   it('running it again changes nothing; a different policy is a conflict; new applications are refused', async () => {
@@ -157,7 +192,13 @@ describe('selection', () => {
 
     const late = await callRoute(apply, 'POST /rounds/{roundId}/applications', {
       path: { roundId },
-      body: { municipality: { code: '999', name: 'Myöhäinen' }, contact: { name: 'M', email: `late-${unique()}@example.fi` }, language: 'fi', themes: ['x'], consent: true },
+      body: {
+        municipality: { code: '999', name: 'Myöhäinen' },
+        contact: { name: 'M', email: `late-${unique()}@example.fi` },
+        language: 'fi',
+        themes: ['x'],
+        consent: true,
+      },
     });
     expect(late.status).toBe(409);
   });
@@ -178,7 +219,10 @@ describe('selection', () => {
   });
 
   it('the window closing selects first-come rounds by itself, at most once', async () => {
-    const { roundId, applicants } = await roundWithApplicants(3, { places: 2, extra: { closesAt: new Date(Date.now() + hour).toISOString() } });
+    const { roundId, applicants } = await roundWithApplicants(3, {
+      places: 2,
+      extra: { closesAt: new Date(Date.now() + hour).toISOString() },
+    });
     await selectDueRounds({} as never);
     expect((await roundOf(roundId)).status).toBe('open');
     advanceClock(2 * hour);
@@ -211,13 +255,25 @@ describe('selection', () => {
 
   it('a round that has not closed can be changed; a selected one cannot', async () => {
     const { roundId } = await roundWithApplicants(1, { places: 2 });
-    const changed = await callRoute(updateRound, 'PATCH /rounds/{roundId}', { claims: coordinator, path: { roundId }, body: { places: 3, name: 'Uusi nimi' } });
+    const changed = await callRoute(updateRound, 'PATCH /rounds/{roundId}', {
+      claims: coordinator,
+      path: { roundId },
+      body: { places: 3, name: 'Uusi nimi' },
+    });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ places: 3, name: 'Uusi nimi', placesLeft: 3 });
-    const bad = await callRoute(updateRound, 'PATCH /rounds/{roundId}', { claims: coordinator, path: { roundId }, body: { closesAt: '2000-01-01T00:00:00Z' } });
+    const bad = await callRoute(updateRound, 'PATCH /rounds/{roundId}', {
+      claims: coordinator,
+      path: { roundId },
+      body: { closesAt: '2000-01-01T00:00:00Z' },
+    });
     expect(bad.status).toBe(400);
     await selectNow(roundId);
-    const late = await callRoute(updateRound, 'PATCH /rounds/{roundId}', { claims: coordinator, path: { roundId }, body: { places: 4 } });
+    const late = await callRoute(updateRound, 'PATCH /rounds/{roundId}', {
+      claims: coordinator,
+      path: { roundId },
+      body: { places: 4 },
+    });
     expect(late.status).toBe(409);
   });
 });
@@ -240,9 +296,12 @@ describe('withdrawal and offers', () => {
     const offered = await statusOf(third);
     expect(offered).toMatchObject({ status: 'offered', offer: { kind: 'place', expiresAt: expect.any(String) } });
     expect((await statusOf(fourth)).position).toBe(1);
-    expect(await selectionSubjects(third)).toEqual([expect.stringMatching(/varasijalla|reservplats|waiting list/i), expect.stringMatching(/free|vapautunut|ledig/i)]);
+    expect(await selectionSubjects(third)).toEqual([
+      expect.stringMatching(/varasijalla|reservplats|waiting list/i),
+      expect.stringMatching(/free|vapautunut|ledig/i),
+    ]);
     expect((await selectionSubjects(first)).at(-1)).toMatch(/peruttu|återkallad|withdrawn/i);
-    expect((await roundOf(roundId))).toMatchObject({ accepted: 1, placesLeft: 0 });
+    expect(await roundOf(roundId)).toMatchObject({ accepted: 1, placesLeft: 0 });
 
     const confirmed = await callRoute(answerOffer, 'POST /applications/{applicationId}/offer', {
       path: { applicationId: third.applicationId },
@@ -252,7 +311,7 @@ describe('withdrawal and offers', () => {
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.status).toBe('accepted');
     await bus.idle();
-    expect((await roundOf(roundId))).toMatchObject({ accepted: 2, placesLeft: 0 });
+    expect(await roundOf(roundId)).toMatchObject({ accepted: 2, placesLeft: 0 });
     expect((await selectionSubjects(third)).at(-1)).toMatch(/vahvistettu|bekräftad|confirmed/i);
 
     // Withdrawing twice, or with a wrong token, changes nothing.
@@ -275,7 +334,10 @@ describe('withdrawal and offers', () => {
     await selectNow(roundId);
     await bus.idle();
     const [first, , third, fourth] = applicants as [Applicant, Applicant, Applicant, Applicant];
-    await callRoute(withdraw, 'POST /applications/{applicationId}/withdraw', { path: { applicationId: first.applicationId }, query: { token: first.token } });
+    await callRoute(withdraw, 'POST /applications/{applicationId}/withdraw', {
+      path: { applicationId: first.applicationId },
+      query: { token: first.token },
+    });
     await bus.idle();
     expect((await statusOf(third)).status).toBe('offered');
 
@@ -294,7 +356,7 @@ describe('withdrawal and offers', () => {
     expect((await statusOf(third)).status).toBe('declined');
     expect((await statusOf(fourth)).status).toBe('offered');
     expect((await selectionSubjects(third)).at(-1)).toMatch(/umpeutui|gick ut|expired/i);
-    expect((await roundOf(roundId))).toMatchObject({ accepted: 1, placesLeft: 0 });
+    expect(await roundOf(roundId)).toMatchObject({ accepted: 1, placesLeft: 0 });
 
     const declined = await callRoute(answerOffer, 'POST /applications/{applicationId}/offer', {
       path: { applicationId: fourth.applicationId },
@@ -305,7 +367,7 @@ describe('withdrawal and offers', () => {
     expect(declined.body.status).toBe('declined');
     await bus.idle();
     // Nobody is left waiting: the place stays free.
-    expect((await roundOf(roundId))).toMatchObject({ accepted: 1, placesLeft: 1 });
+    expect(await roundOf(roundId)).toMatchObject({ accepted: 1, placesLeft: 1 });
     const noOffer = await callRoute(answerOffer, 'POST /applications/{applicationId}/offer', {
       path: { applicationId: fourth.applicationId },
       query: { token: fourth.token },
@@ -318,7 +380,9 @@ describe('withdrawal and offers', () => {
   it('withdrawing without the link token (and without a coordinator bearer) is refused', async () => {
     const { roundId, applicants } = await roundWithApplicants(1, { places: 1 });
     await selectNow(roundId);
-    const refused = await callRoute(withdraw, 'POST /applications/{applicationId}/withdraw', { path: { applicationId: applicants[0]!.applicationId } });
+    const refused = await callRoute(withdraw, 'POST /applications/{applicationId}/withdraw', {
+      path: { applicationId: applicants[0]!.applicationId },
+    });
     expect(refused.status).toBe(403);
   });
 
@@ -330,12 +394,19 @@ describe('withdrawal and offers', () => {
     // Withdraw 5 accepted ones at once; their places are offered to waitlisted ones.
     const accepted = applicants.slice(0, places);
     await Promise.all(
-      accepted.slice(0, 5).map((a) =>
-        callRoute(withdraw, 'POST /applications/{applicationId}/withdraw', { path: { applicationId: a.applicationId }, query: { token: a.token } }),
-      ),
+      accepted
+        .slice(0, 5)
+        .map((a) =>
+          callRoute(withdraw, 'POST /applications/{applicationId}/withdraw', {
+            path: { applicationId: a.applicationId },
+            query: { token: a.token },
+          }),
+        ),
     );
     await bus.idle();
-    const offered = (await Promise.all(applicants.map(async (a) => ({ a, s: await statusOf(a) })))).filter((x) => x.s.status === 'offered');
+    const offered = (await Promise.all(applicants.map(async (a) => ({ a, s: await statusOf(a) })))).filter(
+      (x) => x.s.status === 'offered',
+    );
     expect(offered).toHaveLength(5);
 
     // Now, all at once: confirmations of the offers (twice each), withdrawals of accepted and
@@ -343,18 +414,33 @@ describe('withdrawal and offers', () => {
     const calls: Promise<unknown>[] = [];
     for (const { a } of offered) {
       for (let i = 0; i < 4; i++) {
-        calls.push(callRoute(answerOffer, 'POST /applications/{applicationId}/offer', { path: { applicationId: a.applicationId }, query: { token: a.token }, body: { answer: 'accept' } }));
+        calls.push(
+          callRoute(answerOffer, 'POST /applications/{applicationId}/offer', {
+            path: { applicationId: a.applicationId },
+            query: { token: a.token },
+            body: { answer: 'accept' },
+          }),
+        );
       }
     }
     for (const a of [...accepted.slice(5), ...offered.slice(0, 2).map((x) => x.a)]) {
       for (let i = 0; i < 4; i++) {
-        calls.push(callRoute(withdraw, 'POST /applications/{applicationId}/withdraw', { path: { applicationId: a.applicationId }, query: { token: a.token } }));
+        calls.push(
+          callRoute(withdraw, 'POST /applications/{applicationId}/withdraw', {
+            path: { applicationId: a.applicationId },
+            query: { token: a.token },
+          }),
+        );
       }
     }
     calls.push(selectNow(roundId), selectDueRounds({} as never), expireOffers({} as never));
     expect(calls.length).toBeGreaterThanOrEqual(50);
     const results = await Promise.allSettled(calls);
-    const statuses = results.flatMap((r) => (r.status === 'fulfilled' && r.value && typeof r.value === 'object' && 'status' in r.value ? [(r.value as { status: number }).status] : []));
+    const statuses = results.flatMap((r) =>
+      r.status === 'fulfilled' && r.value && typeof r.value === 'object' && 'status' in r.value
+        ? [(r.value as { status: number }).status]
+        : [],
+    );
     expect(statuses.every((s) => s < 500)).toBe(true);
     await bus.idle();
 
@@ -376,7 +462,10 @@ describe('delivered twice', () => {
     const { roundId, applicants } = await roundWithApplicants(4, { places: 2, extra: { offerHours: 24 } });
     await selectNow(roundId);
     await bus.idle();
-    await callRoute(withdraw, 'POST /applications/{applicationId}/withdraw', { path: { applicationId: applicants[0]!.applicationId }, query: { token: applicants[0]!.token } });
+    await callRoute(withdraw, 'POST /applications/{applicationId}/withdraw', {
+      path: { applicationId: applicants[0]!.applicationId },
+      query: { token: applicants[0]!.token },
+    });
     await bus.idle();
     const before = await Promise.all(applicants.map(statusOf));
     const mailCounts = await Promise.all(applicants.map(async (a) => (await mails(a)).length));
@@ -386,7 +475,14 @@ describe('delivered twice', () => {
       .publishedEvents()
       .filter((e) => JSON.stringify(e.detail).includes(roundId) && e.source === 'sparraus.selection');
     expect(new Set(ours.map((e) => e['detail-type']))).toEqual(
-      new Set(['ApplicationAccepted', 'ApplicationWaitlisted', 'SelectionCompleted', 'ApplicationWithdrawn', 'PlaceFreed', 'PlaceOffered']),
+      new Set([
+        'ApplicationAccepted',
+        'ApplicationWaitlisted',
+        'SelectionCompleted',
+        'ApplicationWithdrawn',
+        'PlaceFreed',
+        'PlaceOffered',
+      ]),
     );
     await redeliver(ours);
     await bus.idle();
@@ -428,7 +524,13 @@ describe('carry-over', () => {
     // A new municipality applies to the next round before the carried-over ones answer.
     const fresh = await callRoute(apply, 'POST /rounds/{roundId}/applications', {
       path: { roundId: nextRoundId },
-      body: { municipality: { code: '500', name: 'Uusi' }, contact: { name: 'U', email: `new-${unique()}@example.fi` }, language: 'fi', themes: ['x'], consent: true },
+      body: {
+        municipality: { code: '500', name: 'Uusi' },
+        contact: { name: 'U', email: `new-${unique()}@example.fi` },
+        language: 'fi',
+        themes: ['x'],
+        consent: true,
+      },
     });
     expect(fresh.status).toBe(201);
 
@@ -450,7 +552,10 @@ describe('carry-over', () => {
     // The next round's selection: carried-over first in their old order, then the new applicant.
     const selected = await selectNow(nextRoundId);
     expect(selected.body).toMatchObject({ accepted: 3, waitlisted: 0 });
-    const listing = await callRoute(listApplications, 'GET /rounds/{roundId}/applications', { claims: coordinator, path: { roundId: nextRoundId } });
+    const listing = await callRoute(listApplications, 'GET /rounds/{roundId}/applications', {
+      claims: coordinator,
+      path: { roundId: nextRoundId },
+    });
     const byCode = new Map(listing.body.applications.map((a: { municipality: { code: string } }) => [a.municipality.code, a]));
     expect(byCode.get(w1!.code)).toMatchObject({ status: 'accepted', priority: 1, carriedOverFrom: { roundId } });
     expect(byCode.get(w2!.code)).toMatchObject({ status: 'accepted', priority: 2 });
@@ -468,12 +573,25 @@ describe('carry-over', () => {
   it('carry-over on completion: completing the round asks the waitlisted', async () => {
     const later = await callRoute(createRound, 'POST /rounds', {
       claims: coordinator,
-      body: { name: `Seuraava ${unique()}`, region: '01', places: 3, opensAt: new Date(Date.now() + 24 * hour).toISOString(), closesAt: new Date(Date.now() + 30 * 24 * hour).toISOString(), languages: ['fi'] },
+      body: {
+        name: `Seuraava ${unique()}`,
+        region: '01',
+        places: 3,
+        opensAt: new Date(Date.now() + 24 * hour).toISOString(),
+        closesAt: new Date(Date.now() + 30 * 24 * hour).toISOString(),
+        languages: ['fi'],
+      },
     });
-    const { roundId, applicants } = await roundWithApplicants(2, { places: 1, extra: { nextRoundId: later.body.roundId, carryOverWhen: 'round-completes' } });
+    const { roundId, applicants } = await roundWithApplicants(2, {
+      places: 1,
+      extra: { nextRoundId: later.body.roundId, carryOverWhen: 'round-completes' },
+    });
     await selectNow(roundId);
     await bus.idle();
-    const completed = await callRoute(completeRound, 'POST /rounds/{roundId}/complete', { claims: coordinator, path: { roundId } });
+    const completed = await callRoute(completeRound, 'POST /rounds/{roundId}/complete', {
+      claims: coordinator,
+      path: { roundId },
+    });
     expect(completed.status).toBe(200);
     expect(completed.body.status).toBe('completed');
     await bus.idle();
@@ -482,7 +600,9 @@ describe('carry-over', () => {
 });
 
 async function redeliver(events: BusEvent[]): Promise<void> {
-  const rules = Object.values(eventRules).filter((rule) => events.some((e) => (rule.pattern['detail-type'] as readonly string[]).includes(e['detail-type'])));
+  const rules = Object.values(eventRules).filter((rule) =>
+    events.some((e) => (rule.pattern['detail-type'] as readonly string[]).includes(e['detail-type'])),
+  );
   for (const event of events) {
     for (const rule of rules) {
       if (!(rule.pattern['detail-type'] as readonly string[]).includes(event['detail-type'])) continue;

@@ -52,12 +52,24 @@ export const handler = eventHandlers({
     notify({ applicationId, kind: 'place-offered', expiresAt, key: `place-offered/${applicationId}/${offerId}` }),
   OfferDeclined: ({ applicationId, offerId, kind, reason }) => {
     const mailKind: SelectionMailKind =
-      kind === 'place' ? (reason === 'lapsed' ? 'offer-lapsed' : 'offer-declined') : reason === 'lapsed' ? 'carry-over-lapsed' : 'carry-over-declined';
+      kind === 'place'
+        ? reason === 'lapsed'
+          ? 'offer-lapsed'
+          : 'offer-declined'
+        : reason === 'lapsed'
+          ? 'carry-over-lapsed'
+          : 'carry-over-declined';
     return notify({ applicationId, kind: mailKind, key: `${mailKind}/${applicationId}/${offerId}` });
   },
   ApplicationWithdrawn: ({ applicationId }) => notify({ applicationId, kind: 'withdrawn', key: `withdrawn/${applicationId}` }),
   CarryOverOffered: ({ applicationId, offerId, expiresAt, nextRoundId }) =>
-    notify({ applicationId, kind: 'carry-over-offered', expiresAt, nextRoundId, key: `carry-over-offered/${applicationId}/${offerId}` }),
+    notify({
+      applicationId,
+      kind: 'carry-over-offered',
+      expiresAt,
+      nextRoundId,
+      key: `carry-over-offered/${applicationId}/${offerId}`,
+    }),
   ApplicationCarriedOver: ({ applicationId, nextRoundId }) =>
     notify({ applicationId, kind: 'carried-over', nextRoundId, key: `carried-over/${applicationId}` }),
 });
