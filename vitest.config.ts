@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     setupFiles: ['local/testing-setup.ts'],
+    // Handler logs only from WARN up, so test output stays readable; POWERTOOLS_LOG_LEVEL=INFO npx vitest … shows all.
+    env: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' },
     // Each test file in its own process: handlers keep SDK clients and the shared clock in module state.
     pool: 'forks',
     testTimeout: 30_000,

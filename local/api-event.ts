@@ -29,9 +29,7 @@ export function newRequestId(): string {
 }
 
 /** The payload-2.0 event API Gateway would send for this request. */
-export function toHttpApiEvent(
-  input: HttpApiEventInput,
-): APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer {
+export function toHttpApiEvent(input: HttpApiEventInput): APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer {
   const { req } = input;
   const url = req.url ?? '/';
   const queryStart = url.indexOf('?');

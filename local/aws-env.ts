@@ -13,6 +13,9 @@ export interface HandlerEnvironmentInput {
   eventBusName: string;
   emailFrom: string;
   publicUrl: string;
+  /** Issuer of bearer tokens; handlers fetch `<jwtIssuer>/.well-known/jwks.json` (functions/shared/bearer.ts). */
+  jwtIssuer: string;
+  jwtAudience: string;
   dynamoEndpoint: string;
   sesEndpoint: string;
   eventsEndpoint: string;
@@ -29,6 +32,8 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     [envNames.eventBusName]: input.eventBusName,
     [envNames.emailFrom]: input.emailFrom,
     [envNames.publicUrl]: input.publicUrl.replace(/\/+$/, ''),
+    [envNames.jwtIssuer]: input.jwtIssuer.replace(/\/+$/, ''),
+    [envNames.jwtAudience]: input.jwtAudience,
     ...sdkEnvironment(input),
   };
 }

@@ -2,7 +2,7 @@
 // and an index. Each takes a parsed request and returns a status and a JSON body.
 import * as z from 'zod';
 import { advanceClock, now, setClock } from '../functions/shared/clock.js';
-import type { LocalAuth } from './auth.js';
+import { issuerPath, jwksPath, type LocalAuth } from './auth.js';
 import { parseDuration } from './duration.js';
 import type { LocalEventBus } from './event-bus.js';
 import type { Scheduler, ScheduleRun } from './scheduler.js';
@@ -53,6 +53,28 @@ const ClockRequest = z
 
 const ReplayRequest = z.object({ ids: z.array(z.string()).min(1).optional() }).strict();
 
+/**
+ * The user pool's public endpoints, as Cognito serves them under its issuer URL: the key set that
+ * verifies tokens (fetched by handlers through functions/shared/bearer.ts) and the discovery document.
+ */
+export function issuerRoutes(auth: LocalAuth): Record<string, DevRoute> {
+  return {
+    [`GET ${issuerPath}${jwksPath}`]: async () => ({ status: 200, body: auth.jwks }),
+    [`GET ${issuerPath}/.well-known/openid-configuration`]: async () => ({
+      status: 200,
+      body: {
+        issuer: auth.issuer,
+        jwks_uri: `${auth.issuer}${jwksPath}`,
+        response_types_supported: ['code', 'token'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256'],
+        token_endpoint_auth_methods_supported: ['none'],
+        claims_supported: ['sub', 'email', 'email_verified', 'cognito:groups', 'cognito:username', 'token_use'],
+      },
+    }),
+  };
+}
+
 export function devRoutes(deps: DevRouteDeps): Record<string, DevRoute> {
   const invalid = (error: z.ZodError): DevResponse => ({
     status: 400,
@@ -81,7 +103,10 @@ export function devRoutes(deps: DevRouteDeps): Record<string, DevRoute> {
           return {
             status: 400,
             body: errorBody('invalid_request', 'The request is not valid', [
-              { path: 'advanceBy', message: 'not an ISO 8601 duration in weeks, days, hours, minutes or seconds (e.g. "PT48H", "P14D")' },
+              {
+                path: 'advanceBy',
+                message: 'not an ISO 8601 duration in weeks, days, hours, minutes or seconds (e.g. "PT48H", "P14D")',
+              },
             ]),
           };
         }
@@ -91,7 +116,10 @@ export function devRoutes(deps: DevRouteDeps): Record<string, DevRoute> {
         if (target < now() && !allowBackwards) {
           return {
             status: 409,
-            body: errorBody('clock_backwards', `${set} is before the current local time ${now().toISOString()}; add "allowBackwards": true to go back`),
+            body: errorBody(
+              'clock_backwards',
+              `${set} is before the current local time ${now().toISOString()}; add "allowBackwards": true to go back`,
+            ),
           };
         }
         setClock(target);
@@ -137,7 +165,13 @@ async function settle(deps: DevRouteDeps): Promise<DevResponse> {
 }
 
 function describeRun(run: ScheduleRun) {
-  return { rule: run.rule, handler: run.handler, ok: run.ok, durationMs: run.durationMs, ...(run.ok ? {} : { error: errorMessage(run.error) }) };
+  return {
+    rule: run.rule,
+    handler: run.handler,
+    ok: run.ok,
+    durationMs: run.durationMs,
+    ...(run.ok ? {} : { error: errorMessage(run.error) }),
+  };
 }
 
 function noBus(): DevResponse {

@@ -107,12 +107,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   }
 }
 
-async function waitUntilReady(
-  endpoint: string,
-  child: ChildProcess,
-  output: () => string,
-  timeoutMs: number,
-): Promise<void> {
+async function waitUntilReady(endpoint: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
   const client = localDynamoClient(endpoint);
   const deadline = Date.now() + timeoutMs;
   let exited = false;

@@ -179,12 +179,29 @@ export async function startEventBus(options: EventBusOptions = {}): Promise<Loca
       try {
         const handler = await loadHandler(handlerId);
         await invoke(handlerId, handler, event, handlerTimeoutMs);
-        emit({ event, rule, handler: handlerId, attempt, maxAttempts: attempts, outcome: 'delivered', durationMs: Date.now() - started });
+        emit({
+          event,
+          rule,
+          handler: handlerId,
+          attempt,
+          maxAttempts: attempts,
+          outcome: 'delivered',
+          durationMs: Date.now() - started,
+        });
         return 'delivered';
       } catch (error) {
         lastError = error;
         if (attempt < attempts) {
-          emit({ event, rule, handler: handlerId, attempt, maxAttempts: attempts, outcome: 'retrying', durationMs: Date.now() - started, error });
+          emit({
+            event,
+            rule,
+            handler: handlerId,
+            attempt,
+            maxAttempts: attempts,
+            outcome: 'retrying',
+            durationMs: Date.now() - started,
+            error,
+          });
           await sleep(baseDelayMs * 2 ** (attempt - 1), stopping.signal);
         }
       }
@@ -202,7 +219,17 @@ export async function startEventBus(options: EventBusOptions = {}): Promise<Loca
       replays: previous ? previous.replays + 1 : 0,
     };
     deadLetters.add(entry);
-    emit({ event, rule, handler: handlerId, attempt, maxAttempts: attempts, outcome: 'dead-lettered', durationMs: 0, error: lastError, deadLetterId: entry.id });
+    emit({
+      event,
+      rule,
+      handler: handlerId,
+      attempt,
+      maxAttempts: attempts,
+      outcome: 'dead-lettered',
+      durationMs: 0,
+      error: lastError,
+      deadLetterId: entry.id,
+    });
     return 'dead-lettered';
   };
 
@@ -230,7 +257,10 @@ export async function startEventBus(options: EventBusOptions = {}): Promise<Loca
     }
     const size = entries.reduce((sum, entry) => sum + entrySize(entry), 0);
     if (size > maxRequestEntryBytes) {
-      throw new PutEventsRequestError('ValidationException', `Total size of the entries (${size} bytes) is over the 256 KiB limit`);
+      throw new PutEventsRequestError(
+        'ValidationException',
+        `Total size of the entries (${size} bytes) is over the 256 KiB limit`,
+      );
     }
     const results = entries.map((entry): PutEventsResultEntry => {
       const checked = toEnvelope(entry);
@@ -275,7 +305,10 @@ export async function startEventBus(options: EventBusOptions = {}): Promise<Loca
       const taken = deadLetters.take(ids);
       const found = new Set(taken.map((entry) => entry.id));
       const outcomes = await Promise.all(
-        taken.map(async (entry) => ({ id: entry.id, outcome: await track(deliver(entry.event, entry.rule, entry.handler, entry)) })),
+        taken.map(async (entry) => ({
+          id: entry.id,
+          outcome: await track(deliver(entry.event, entry.rule, entry.handler, entry)),
+        })),
       );
       return {
         delivered: outcomes.filter((o) => o.outcome === 'delivered').map((o) => o.id),
@@ -302,7 +335,10 @@ export async function startEventBus(options: EventBusOptions = {}): Promise<Loca
 function toEnvelope(entry: PutEventsEntry): BusEvent | { ErrorCode: string; ErrorMessage: string } {
   for (const field of ['Source', 'DetailType', 'Detail'] as const) {
     if (typeof entry[field] !== 'string' || entry[field] === '') {
-      return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.` };
+      return {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.`,
+      };
     }
   }
   let detail: unknown;

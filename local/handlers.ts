@@ -74,19 +74,11 @@ export function lambdaContext(id: HandlerId, timeoutMs: number): Context {
  * Runs a handler and resolves with what it returns. A handler still running after `timeoutMs`
  * fails the invocation like a Lambda timeout (its promise cannot be cancelled and runs on unobserved).
  */
-export async function invoke(
-  id: HandlerId,
-  handler: LambdaHandler,
-  event: unknown,
-  timeoutMs: number,
-): Promise<unknown> {
+export async function invoke(id: HandlerId, handler: LambdaHandler, event: unknown, timeoutMs: number): Promise<unknown> {
   const context = lambdaContext(id, timeoutMs);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new HandlerTimeoutError(`${id} timed out after ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+    timer = setTimeout(() => reject(new HandlerTimeoutError(`${id} timed out after ${timeoutMs} ms`)), timeoutMs);
   });
   try {
     const run = (async () => (handler as (event: unknown, context: Context) => unknown)(event, context))();

@@ -2,15 +2,16 @@
 // role routes, invokes the handler in-process with a payload-2.0 event, and serves the /dev routes.
 import http from 'node:http';
 import { httpRoutes, type HttpRoute } from '../infra/wiring.js';
+import { buildOpenApiDocument } from '../schemas/openapi.js';
 import { newRequestId, toHttpApiEvent, writeHandlerResult } from './api-event.js';
-import { createLocalAuth, type LocalAuth } from './auth.js';
-import { devRoutes, errorBody, type DevRoute } from './dev-routes.js';
+import { createLocalAuth, issuerPath, jwksPath, localIssuer, type LocalAuth, type SigningKey } from './auth.js';
+import { devRoutes, errorBody, issuerRoutes, type DevRoute } from './dev-routes.js';
 import { HandlerNotFoundError } from './errors.js';
 import type { LocalEventBus } from './event-bus.js';
 import { defaultLoadHandler, invoke, type LoadHandler } from './handlers.js';
 import { readBody } from './http-body.js';
 import { closeServer, listen, urlHost } from './ports.js';
-import { compileRoutes, findRoute } from './routes.js';
+import { compileRoutes, findRoute, type CompiledRoute } from './routes.js';
 import type { Scheduler } from './scheduler.js';
 
 export interface HttpApiOptions {
@@ -20,8 +21,19 @@ export interface HttpApiOptions {
   /** Routes by route key. Default: the wiring table's httpRoutes. */
   routes?: Readonly<Record<string, HttpRoute>>;
   loadHandler?: LoadHandler;
-  /** Signs /dev/token tokens and verifies bearer tokens. Default: createLocalAuth(). */
+  /**
+   * Signs /dev/token tokens and verifies bearer tokens; its key set is served at
+   * `/dev/issuer/.well-known/jwks.json`. Default: createLocalAuth with issuer `<url>/dev/issuer`
+   * and `signingKey`. A given auth should have that issuer too, or handlers cannot find its keys.
+   */
   auth?: LocalAuth;
+  /** The key of the default auth. Default: a new key pair. */
+  signingKey?: SigningKey;
+  /**
+   * The document GET /openapi.json serves (`servers` set to this API). Default: the wiring table's,
+   * from schemas/openapi.ts, unless `routes` is given; false serves none.
+   */
+  openApi?: (() => Record<string, unknown>) | false;
   /** Lets /dev/clock wait for deliveries and /dev/dead-letters work. */
   bus?: LocalEventBus;
   /** Lets /dev/clock run the schedules. */
@@ -52,6 +64,8 @@ export interface LocalHttpApi {
   url: string;
   port: number;
   auth: LocalAuth;
+  /** `<url>/dev/issuer` unless a given auth says otherwise; the JWKS is at `<issuer>/.well-known/jwks.json`. */
+  issuer: string;
   onRequest(listener: (record: RequestRecord) => void): () => void;
   stop(): Promise<void>;
 }
@@ -63,23 +77,52 @@ const exposedHeaders = 'apigw-requestid, location, retry-after, www-authenticate
 export async function startHttpApi(options: HttpApiOptions = {}): Promise<LocalHttpApi> {
   const routes = options.routes ?? httpRoutes;
   const loadHandler = options.loadHandler ?? defaultLoadHandler;
-  const auth = options.auth ?? createLocalAuth();
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
+  const openApi = options.openApi ?? (options.routes ? false : buildOpenApiDocument);
   const listeners = new Set<(record: RequestRecord) => void>();
 
-  const index = (): unknown => ({
-    name: 'sparraus local HTTP API',
-    routes: Object.entries(routes).map(([key, route]) => ({ route: key, role: route.role, handler: route.handler })),
-    dev: options.devRoutes === false ? [] : Object.keys(dev),
-    links: options.links ?? {},
-  });
-  const dev: Record<string, DevRoute> = options.devRoutes === false ? {} : devRoutes({ auth, bus: options.bus, scheduler: options.scheduler, index });
-  const table: Record<string, RouteEntry> = {
-    ...Object.fromEntries(Object.entries(routes).map(([key, route]) => [key, { kind: 'lambda', route } as const])),
-    ...Object.fromEntries(Object.entries(dev).map(([key, run]) => [key, { kind: 'dev', run } as const])),
+  // The issuer is the API's own URL, known once it listens; requests wait for the rest until then.
+  let auth: LocalAuth | undefined;
+  let compiled: CompiledRoute<RouteEntry>[] = [];
+  const configure = (url: string) => {
+    auth =
+      options.auth ??
+      createLocalAuth({ issuer: localIssuer(url), ...(options.signingKey ? { signingKey: options.signingKey } : {}) });
+    let openApiDocument: Record<string, unknown> | undefined;
+    const local: Record<string, DevRoute> = {
+      ...issuerRoutes(auth),
+      ...(openApi
+        ? {
+            'GET /openapi.json': async () => {
+              openApiDocument ??= { ...openApi(), servers: [{ url, description: 'local (npm start)' }] };
+              return { status: 200, body: openApiDocument };
+            },
+          }
+        : {}),
+    };
+    const index = (): unknown => ({
+      name: 'sparraus local HTTP API',
+      routes: Object.entries(routes).map(([key, route]) => ({ route: key, role: route.role, handler: route.handler })),
+      dev: options.devRoutes === false ? [] : Object.keys(dev),
+      ...(openApi ? { openApi: `${url}/openapi.json` } : {}),
+      auth: {
+        issuer: auth?.issuer,
+        jwks: `${url}${issuerPath}${jwksPath}`,
+        audience: auth?.audience,
+        token: `POST ${url}/dev/token`,
+      },
+      links: options.links ?? {},
+    });
+    const dev: Record<string, DevRoute> =
+      options.devRoutes === false ? {} : devRoutes({ auth, bus: options.bus, scheduler: options.scheduler, index });
+    const table: Record<string, RouteEntry> = {
+      ...Object.fromEntries(Object.entries(routes).map(([key, route]) => [key, { kind: 'lambda', route } as const])),
+      ...Object.fromEntries(Object.entries({ ...local, ...dev }).map(([key, run]) => [key, { kind: 'dev', run } as const])),
+    };
+    compiled = compileRoutes(table);
+    return auth;
   };
-  const compiled = compileRoutes(table);
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<RequestRecord> => {
     const requestId = newRequestId();
@@ -119,6 +162,11 @@ export async function startHttpApi(options: HttpApiOptions = {}): Promise<LocalH
       return record(204);
     }
 
+    if (!auth) {
+      req.resume();
+      sendJson(503, errorBody('service_unavailable', 'The local API is still starting'), { 'retry-after': '1' });
+      return record(503);
+    }
     const lookup = findRoute(compiled, method, rawPath);
     if (lookup.kind !== 'found') {
       req.resume();
@@ -199,12 +247,15 @@ export async function startHttpApi(options: HttpApiOptions = {}): Promise<LocalH
   });
   const host = options.host ?? '127.0.0.1';
   const port = await listen(server, options.port ?? 3000, host, 'HTTP API');
+  const url = `http://${urlHost(host)}:${port}`;
+  const ready = configure(url);
 
   let stopped: Promise<void> | undefined;
   return {
-    url: `http://${urlHost(host)}:${port}`,
+    url,
     port,
-    auth,
+    auth: ready,
+    issuer: ready.issuer,
     onRequest(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

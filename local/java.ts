@@ -4,8 +4,7 @@ import { JavaMissingError } from './errors.js';
 
 export const minimumJavaMajor = 17;
 
-const installHint =
-  'Install Java 17 or newer: apt-get install -y openjdk-17-jre-headless (macOS: brew install openjdk@17)';
+const installHint = 'Install Java 17 or newer: apt-get install -y openjdk-17-jre-headless (macOS: brew install openjdk@17)';
 
 /** Parses the major version from `java -version` output ("1.8.0_292" → 8, "17.0.15" → 17, "21" → 21). */
 export function parseJavaMajor(versionOutput: string): number | undefined {

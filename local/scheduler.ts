@@ -54,7 +54,9 @@ export function scheduledEvent(ruleName: string): ScheduledEvent {
     'detail-type': 'Scheduled Event',
     source: 'aws.events',
     account: localAccountId,
-    time: now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    time: now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z'),
     region: localRegion,
     resources: [`arn:aws:events:${localRegion}:${localAccountId}:rule/${ruleName}`],
     detail: {},

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { EventRule, HttpRoute, ScheduleRule } from '../infra/wiring.js';
 import { applyEnvironment, handlerEnvironment } from './aws-env.js';
-import { createLocalAuth, type LocalAuth } from './auth.js';
+import { loadOrCreateSigningKey, type LocalAuth, type SigningKey } from './auth.js';
 import { attachConsoleLog } from './console-log.js';
 import { ensureTable, localDynamoClient, startDynamoDbLocal } from './dynamodb.js';
 import { startEventBus, type EventBusOptions, type LocalEventBus } from './event-bus.js';
@@ -21,7 +21,8 @@ export interface LocalStackOptions {
   eventsPort?: number;
   /**
    * Where data is kept: DynamoDB under `<dataDir>/dynamodb`, dead letters in
-   * `<dataDir>/dead-letters.json`. Default `<project>/.local`; null keeps everything in memory.
+   * `<dataDir>/dead-letters.json`, the token signing key in `<dataDir>/jwt-key.json`.
+   * Default `<project>/.local`; null keeps everything in memory.
    */
   dataDir?: string | null;
   tableName?: string;
@@ -43,13 +44,18 @@ export interface LocalStackOptions {
   eventRules?: Readonly<Record<string, EventRule>>;
   scheduleRules?: Readonly<Record<string, ScheduleRule>>;
   loadHandler?: LoadHandler;
+  /** Default: the HTTP API's own, with issuer `<apiUrl>/dev/issuer` (see startHttpApi). */
   auth?: LocalAuth;
+  /** Key for the default auth. Default: the one in `<dataDir>/jwt-key.json`, or a new one in memory. */
+  signingKey?: SigningKey;
   /** Print nothing. Default false: one console line per request, event delivery and failure. */
   quiet?: boolean;
 }
 
 export interface LocalStack {
   apiUrl: string;
+  /** Issuer of the API's tokens (JWT_ISSUER); the public keys are at `<issuer>/.well-known/jwks.json`. */
+  issuer: string;
   dynamoEndpoint: string;
   /** The SES endpoint (AWS_ENDPOINT_URL_SESV2) and its inbox page. */
   sesUrl: string;
@@ -86,6 +92,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   try {
+    // First, so a broken key file fails the start before anything is running.
+    const signingKey =
+      options.signingKey ?? (options.auth || !dataDir ? undefined : loadOrCreateSigningKey(path.join(dataDir, 'jwt-key.json')));
+
     let dynamoEndpoint = options.dynamoEndpoint;
     if (!dynamoEndpoint) {
       await ensureJava();
@@ -135,6 +145,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       scheduler,
       ...(options.httpRoutes ? { routes: options.httpRoutes } : {}),
       ...(options.auth ? { auth: options.auth } : {}),
+      ...(signingKey ? { signingKey } : {}),
       links: { inbox: inboxUrl, sesStore: `${sesEndpoint}/store`, dynamodb: dynamoEndpoint, events: bus.url },
     });
     stoppers.push(api.stop);
@@ -146,6 +157,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         eventBusName: bus.busName,
         emailFrom: 'no-reply@sparraus.local',
         publicUrl: options.publicUrl ?? api.url,
+        jwtIssuer: api.auth.issuer,
+        jwtAudience: api.auth.audience,
         dynamoEndpoint,
         sesEndpoint,
         eventsEndpoint: bus.url,
@@ -161,6 +174,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     return {
       apiUrl: api.url,
+      issuer: api.auth.issuer,
       dynamoEndpoint,
       sesUrl: sesEndpoint,
       inboxUrl,

@@ -1,6 +1,7 @@
 // `npm start`: the whole system on this machine, no AWS account. Ports from PORT, DYNAMODB_PORT,
 // SES_PORT and EVENTS_PORT; data kept under .local/ unless started with `--in-memory`.
 import { now } from '../functions/shared/clock.js';
+import { readableHandlerLogs } from './console-log.js';
 import { startLocalStack, defaultDataDir, type LocalStack } from './stack.js';
 
 function portFromEnv(name: string, fallback: number): number {
@@ -35,6 +36,9 @@ function banner(stack: LocalStack, inMemory: boolean): string {
 sparraus is running locally ${inMemory ? '(in memory: data is gone when you stop)' : `(data in ${stack.dataDir})`}
 
   HTTP API      ${api}            (route list: GET ${api}/)
+  OpenAPI       ${api}/openapi.json
+  Tokens        POST ${api}/dev/token   (step 1 below${inMemory ? '' : '; they outlive restarts on the same PORT'})
+  JWKS          ${stack.issuer}/.well-known/jwks.json   (issuer ${stack.issuer})
   SES inbox     ${stack.inboxUrl}           (JSON: GET ${stack.sesUrl}/store)
   DynamoDB      ${stack.dynamoEndpoint}            (table ${stack.tableName})
   Event bus     ${stack.eventsUrl}            (dead letters: npm run dlq -- list)
@@ -66,6 +70,12 @@ Ctrl-C stops everything.
 async function main(): Promise<void> {
   // The project pins Node 20 (package.json engines); the SDK's "Node 22 from 2027" notice is known.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // Handler logs at INFO (override with POWERTOOLS_LOG_LEVEL), one readable line each instead of
+  // Lambda's JSON: POWERTOOLS_DEV makes the Logger write through the console that this reformats.
+  // Both must be set before the first handler loads its logger.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
+  process.env.POWERTOOLS_DEV ??= 'true';
+  readableHandlerLogs();
   const inMemory = process.argv.includes('--in-memory');
   const options = {
     port: portFromEnv('PORT', 3000),

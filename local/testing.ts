@@ -79,7 +79,10 @@ export async function waitFor<T>(
     }
     if (Date.now() >= deadline) {
       const what = options.message ?? 'condition';
-      throw new Error(`waitFor: ${what} not met within ${timeoutMs} ms`, lastError === undefined ? undefined : { cause: lastError });
+      throw new Error(
+        `waitFor: ${what} not met within ${timeoutMs} ms`,
+        lastError === undefined ? undefined : { cause: lastError },
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

@@ -42,7 +42,9 @@ beforeAll(async () => {
     port: 0,
     loadHandler,
     retry: { attempts: 3, baseDelayMs: 30 },
-    rules: { RecordTick: { handler: 'fixture/record-tick', pattern: { source: ['fixture.clock'], 'detail-type': ['ClockTicked'] } } },
+    rules: {
+      RecordTick: { handler: 'fixture/record-tick', pattern: { source: ['fixture.clock'], 'detail-type': ['ClockTicked'] } },
+    },
   });
   restoreEnv = applyEnvironment({ AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url, EVENT_BUS_NAME: bus.busName });
   scheduler = startScheduler({
@@ -114,7 +116,13 @@ describe('/dev/clock', () => {
     expect(back.body).toMatchObject({ error: { code: 'clock_backwards' } });
     expect((await postClock({ set: '2000-01-01T00:00:00Z', allowBackwards: true })).status).toBe(200);
 
-    for (const bad of [{ advanceBy: 'P1M' }, { advanceBy: '48 hours' }, { set: '2030-01-01T00:00:00' }, {}, { advanceBy: 'PT1H', set: '2030-01-01T00:00:00Z' }]) {
+    for (const bad of [
+      { advanceBy: 'P1M' },
+      { advanceBy: '48 hours' },
+      { set: '2030-01-01T00:00:00' },
+      {},
+      { advanceBy: 'PT1H', set: '2030-01-01T00:00:00Z' },
+    ]) {
       const { status, body } = await postClock(bad);
       expect(status, JSON.stringify(bad)).toBe(400);
       expect(body).toMatchObject({ error: { code: 'invalid_request', issues: expect.any(Array) } });
@@ -142,7 +150,8 @@ describe('/dev/clock', () => {
 
   it('answers 500 with the failure when a schedule throws (the clock has still moved)', async () => {
     const failing = startScheduler({
-      loadHandler: async (id) => (id === 'fixture/failing-schedule' ? async () => Promise.reject(new Error('schedule broke')) : fromFiles(id)),
+      loadHandler: async (id) =>
+        id === 'fixture/failing-schedule' ? async () => Promise.reject(new Error('schedule broke')) : fromFiles(id),
       timers: false,
       rules: { Broken: { handler: 'fixture/failing-schedule', expression: 'rate(5 minutes)' } },
     });
@@ -155,7 +164,10 @@ describe('/dev/clock', () => {
       });
       expect(response.status).toBe(500);
       expect(await response.json()).toMatchObject({
-        error: { code: 'schedule_failed', message: expect.stringContaining('Broken (fixture/failing-schedule): Error: schedule broke') },
+        error: {
+          code: 'schedule_failed',
+          message: expect.stringContaining('Broken (fixture/failing-schedule): Error: schedule broke'),
+        },
         now: expect.any(String),
       });
     } finally {

@@ -93,9 +93,7 @@ describe('local event bus', () => {
     };
     const b = await bus({ rules, loadHandler, retry: { attempts: 1 } });
 
-    const result = await sdkClient(b.url).send(
-      new PutEventsCommand({ Entries: [entry('ThingCreated'), entry('ThingDeleted')] }),
-    );
+    const result = await sdkClient(b.url).send(new PutEventsCommand({ Entries: [entry('ThingCreated'), entry('ThingDeleted')] }));
     expect(result.FailedEntryCount).toBe(0);
 
     let idle = false;
@@ -247,7 +245,12 @@ describe('local event bus', () => {
     await expect(
       startEventBus({
         port: 0,
-        rules: { Prefixed: { handler: 'fixture/x', pattern: { source: [{ prefix: 'fix' }] as unknown as string[], 'detail-type': ['X'] } } },
+        rules: {
+          Prefixed: {
+            handler: 'fixture/x',
+            pattern: { source: [{ prefix: 'fix' }] as unknown as string[], 'detail-type': ['X'] },
+          },
+        },
       }),
     ).rejects.toThrow(/Prefixed: .*content filter/);
   });

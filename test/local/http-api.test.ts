@@ -1,12 +1,15 @@
 // The local HTTP API: routing (404/405/specificity), the payload-2.0 event, the JWT authorizer's
 // 401s and claims, body limits, result writing, CORS and the /dev/token route.
+import { createPrivateKey, type JsonWebKey } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { SignJWT } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpRoute } from '../../infra/wiring.js';
-import { createLocalAuth } from '../../local/auth.js';
+import { createLocalAuth, generateSigningKey, loadOrCreateSigningKey } from '../../local/auth.js';
 import { moduleLoader, type LoadHandler } from '../../local/handlers.js';
 import { startHttpApi, type LocalHttpApi, type RequestRecord } from '../../local/http-api.js';
 
@@ -189,33 +192,128 @@ describe('local HTTP API', () => {
     expect(invoked).toEqual([]);
   });
 
-  it('refuses a missing, malformed, foreign-signed or expired token with 401 on role routes', async () => {
-    const auth = createLocalAuth();
-    const expired = await auth.issueToken({ role: 'coordinator', email: 'kim@example.fi', expiresInSeconds: -60 });
-    const foreign = await new SignJWT({ 'cognito:groups': ['coordinators'] })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(auth.issuer)
-      .setAudience(auth.audience)
+  it('refuses a missing, malformed, foreign-signed, forged or expired token with 401 on role routes', async () => {
+    const local = api.auth;
+    const expired = await local.issueToken({ role: 'coordinator', email: 'kim@example.fi', expiresInSeconds: -60 });
+    // Another key pair with the same issuer and audience: its kid is not in the local key set.
+    const other = createLocalAuth({ issuer: local.issuer, audience: local.audience });
+    const foreign = await other.issueToken({ role: 'coordinator', email: 'kim@example.fi' });
+    const localKid = local.jwks.keys[0]?.kid as string;
+    const claims = { 'cognito:groups': ['coordinators'], token_use: 'id' };
+    // Another key claiming the local key's kid: the signature does not check out.
+    const forged = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: localKid })
+      .setIssuer(local.issuer)
+      .setAudience(local.audience)
       .setExpirationTime('1h')
-      .sign(new TextEncoder().encode('some-other-key-entirely'));
+      .sign(createPrivateKey({ key: generateSigningKey() as JsonWebKey, format: 'jwk' }));
+    // HS256 keyed with the public key's modulus: the old algorithm-confusion trick.
+    const confused = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', kid: localKid })
+      .setIssuer(local.issuer)
+      .setAudience(local.audience)
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(String(local.jwks.keys[0]?.n)));
     const cases: [string, string | undefined, RegExp][] = [
       ['missing', undefined, /required/],
       ['malformed', 'Bearer not-a-jwt', /not a valid JWT/],
       ['foreign', `Bearer ${foreign}`, /not a valid JWT/],
+      ['forged', `Bearer ${forged}`, /not a valid JWT/],
+      ['confused', `Bearer ${confused}`, /not a valid JWT/],
       ['expired', `Bearer ${expired}`, /expired/],
     ];
     invoked = [];
-    for (const [, authorization, message] of cases) {
+    for (const [name, authorization, message] of cases) {
       const response = await fetch(`${api.url}/things/t1/parts`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
         body: '{}',
       });
-      expect(response.status).toBe(401);
+      expect(response.status, name).toBe(401);
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
-      expect(await response.json()).toMatchObject({ error: { code: 'unauthorized', message: expect.stringMatching(message) } });
+      expect(await response.json(), name).toMatchObject({
+        error: { code: 'unauthorized', message: expect.stringMatching(message) },
+      });
     }
     expect(invoked).toEqual([]);
+  });
+
+  it('signs RS256 and serves the public key set under its issuer, as a Cognito user pool does', async () => {
+    expect(api.issuer).toBe(`${api.url}/dev/issuer`);
+    const bearer = await token('coordinator');
+    expect(decodeProtectedHeader(bearer)).toEqual({ alg: 'RS256', typ: 'JWT', kid: expect.any(String) });
+
+    const jwksResponse = await fetch(`${api.issuer}/.well-known/jwks.json`);
+    expect(jwksResponse.status).toBe(200);
+    const jwks = (await jwksResponse.json()) as { keys: Record<string, string>[] };
+    expect(jwks.keys).toHaveLength(1);
+    expect(jwks.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: decodeProtectedHeader(bearer).kid });
+    // Public only.
+    expect(Object.keys(jwks.keys[0] ?? {}).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
+
+    // What functions/shared/bearer.ts does in a handler.
+    const remote = createRemoteJWKSet(new URL(`${api.issuer}/.well-known/jwks.json`));
+    const { payload } = await jwtVerify(bearer, remote, { issuer: api.issuer, audience: 'sparraus-local' });
+    expect(payload).toMatchObject({ email: 'kim@example.fi', 'cognito:groups': ['coordinators'], token_use: 'id' });
+
+    const discovery = (await (await fetch(`${api.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(discovery).toMatchObject({ issuer: api.issuer, jwks_uri: `${api.issuer}/.well-known/jwks.json` });
+  });
+
+  it('keeps tokens valid across restarts when given the same signing key', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sparraus-key-'));
+    try {
+      const file = path.join(dir, 'nested', 'jwt-key.json');
+      const key = loadOrCreateSigningKey(file);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(loadOrCreateSigningKey(file)).toEqual(key);
+
+      const first = await startHttpApi({ port: 0, routes, loadHandler: moduleLoader(fixturesRoot), signingKey: key });
+      const bearer = await first.auth.issueToken({ role: 'coordinator', email: 'kim@example.fi' });
+      const port = first.port;
+      await first.stop();
+      const second = await startHttpApi({
+        port,
+        routes,
+        loadHandler: moduleLoader(fixturesRoot),
+        signingKey: loadOrCreateSigningKey(file),
+      });
+      try {
+        const response = await fetch(`${second.url}/things/t1/parts`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+          body: '{}',
+        });
+        expect(response.status).toBe(200);
+
+        // The same key, but issued for someone else or by another issuer.
+        for (const [other, claim] of [
+          [{ issuer: second.issuer, audience: 'someone-else' }, 'aud'],
+          [{ issuer: 'https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_other', audience: 'sparraus-local' }, 'iss'],
+        ] as const) {
+          const misaddressed = await createLocalAuth({ signingKey: key, ...other }).issueToken({
+            role: 'coordinator',
+            email: 'kim@example.fi',
+          });
+          const refused = await fetch(`${second.url}/things/t1/parts`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${misaddressed}`, 'content-type': 'application/json' },
+            body: '{}',
+          });
+          expect(refused.status).toBe(401);
+          expect(await refused.json()).toMatchObject({
+            error: { message: `Invalid token: the token's ${claim} claim is not valid` },
+          });
+        }
+      } finally {
+        await second.stop();
+      }
+
+      writeFileSync(file, '{"kty":"oct","k":"c2VjcmV0"}');
+      expect(() => loadOrCreateSigningKey(file)).toThrow(/jwt-key\.json does not hold an RSA private key.*delete it/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('leaves the group check to the handler: a tutor token passes the authorizer on a coordinator route', async () => {
@@ -282,5 +380,27 @@ describe('local HTTP API', () => {
     const index = (await (await fetch(`${api.url}/`)).json()) as { routes: { route: string; role: string }[]; dev: string[] };
     expect(index.routes).toContainEqual({ route: 'POST /things/{thingId}/parts', role: 'coordinator', handler: 'fixture/echo' });
     expect(index.dev).toEqual(expect.arrayContaining(['POST /dev/token', 'POST /dev/clock', 'GET /dev/dead-letters']));
+    expect(index).toMatchObject({
+      auth: { issuer: api.issuer, jwks: `${api.issuer}/.well-known/jwks.json`, audience: 'sparraus-local' },
+    });
+    // Fixture routes have no OpenAPI document.
+    expect(index).not.toHaveProperty('openApi');
+    expect((await fetch(`${api.url}/openapi.json`)).status).toBe(404);
+  });
+
+  it('serves the OpenAPI document of the wiring table at GET /openapi.json, with itself as the server', async () => {
+    const real = await startHttpApi({ port: 0 });
+    try {
+      const response = await fetch(`${real.url}/openapi.json`);
+      expect(response.status).toBe(200);
+      const document = (await response.json()) as { openapi: string; paths: Record<string, unknown>; servers: { url: string }[] };
+      expect(document.openapi).toMatch(/^3\.1/);
+      expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/rounds', '/rounds/{roundId}/applications']));
+      expect(document.servers[0]?.url).toBe(real.url);
+      const index = (await (await fetch(`${real.url}/`)).json()) as { openApi: string };
+      expect(index.openApi).toBe(`${real.url}/openapi.json`);
+    } finally {
+      await real.stop();
+    }
   });
 });

@@ -1,6 +1,8 @@
 // The whole local stack on free ports: it comes up, routes to handlers with the handler environment
 // set, stops every process it started (idempotently), and cleans up after a failed start.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
@@ -30,7 +32,16 @@ function isAlive(pid: number): boolean {
 describe('startLocalStack', () => {
   it('runs everything on free ports and stops every process it started', async () => {
     const before = { ...process.env };
-    const stack = await startLocalStack({ port: 0, dynamoPort: 0, sesPort: 0, eventsPort: 0, dataDir: null, tableName: 'stack-test', quiet: true, ...fixtureOverrides });
+    const stack = await startLocalStack({
+      port: 0,
+      dynamoPort: 0,
+      sesPort: 0,
+      eventsPort: 0,
+      dataDir: null,
+      tableName: 'stack-test',
+      quiet: true,
+      ...fixtureOverrides,
+    });
     let stopped = false;
     try {
       expect(process.env).toMatchObject({
@@ -38,6 +49,8 @@ describe('startLocalStack', () => {
         EVENT_BUS_NAME: 'sparraus',
         EMAIL_FROM: 'no-reply@sparraus.local',
         PUBLIC_URL: stack.apiUrl,
+        JWT_ISSUER: `${stack.apiUrl}/dev/issuer`,
+        JWT_AUDIENCE: 'sparraus-local',
         AWS_REGION: 'eu-north-1',
         AWS_ENDPOINT_URL_DYNAMODB: stack.dynamoEndpoint,
         AWS_ENDPOINT_URL_SESV2: stack.sesUrl,
@@ -50,7 +63,10 @@ describe('startLocalStack', () => {
       expect(Table?.TableStatus).toBe('ACTIVE');
 
       const { token } = (await (
-        await fetch(`${stack.apiUrl}/dev/token`, { method: 'POST', body: JSON.stringify({ role: 'coordinator', email: 'c@example.fi' }) })
+        await fetch(`${stack.apiUrl}/dev/token`, {
+          method: 'POST',
+          body: JSON.stringify({ role: 'coordinator', email: 'c@example.fi' }),
+        })
       ).json()) as { token: string };
       const echo = await fetch(`${stack.apiUrl}/echo`, { headers: { authorization: `Bearer ${token}` } });
       expect(echo.status).toBe(200);
@@ -70,7 +86,14 @@ describe('startLocalStack', () => {
       expect(isAlive(javaPid)).toBe(false);
       await expect(fetch(stack.apiUrl)).rejects.toThrow();
       // The environment is as it was.
-      for (const name of ['TABLE_NAME', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_EVENTBRIDGE', 'PUBLIC_URL']) {
+      for (const name of [
+        'TABLE_NAME',
+        'AWS_ENDPOINT_URL_DYNAMODB',
+        'AWS_ENDPOINT_URL_EVENTBRIDGE',
+        'PUBLIC_URL',
+        'JWT_ISSUER',
+        'JWT_AUDIENCE',
+      ]) {
         expect(process.env[name]).toBe(before[name]);
       }
     } finally {
@@ -78,7 +101,7 @@ describe('startLocalStack', () => {
     }
   });
 
-  it('can reuse the test run\'s DynamoDB and SES instead of starting its own', async () => {
+  it("can reuse the test run's DynamoDB and SES instead of starting its own", async () => {
     const dynamoEndpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
     const sesEndpoint = process.env.AWS_ENDPOINT_URL_SESV2;
     const stack = await startLocalStack({
@@ -103,6 +126,44 @@ describe('startLocalStack', () => {
     expect((await fetch(`${sesEndpoint}/store`)).status).toBe(200);
   });
 
+  it('keeps its signing key in <dataDir>/jwt-key.json, so tokens survive a restart on the same port', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'sparraus-stack-'));
+    const common = {
+      eventsPort: 0,
+      dataDir,
+      dynamoEndpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB,
+      sesEndpoint: process.env.AWS_ENDPOINT_URL_SESV2,
+      tableName: `stack-key-${Date.now()}`,
+      quiet: true,
+      ...fixtureOverrides,
+    };
+    try {
+      const first = await startLocalStack({ port: 0, ...common });
+      let token: string;
+      const port = new URL(first.apiUrl).port;
+      try {
+        expect(statSync(path.join(dataDir, 'jwt-key.json')).mode & 0o777).toBe(0o600);
+        ({ token } = (await (
+          await fetch(`${first.apiUrl}/dev/token`, {
+            method: 'POST',
+            body: JSON.stringify({ role: 'coordinator', email: 'c@example.fi' }),
+          })
+        ).json()) as { token: string });
+      } finally {
+        await first.stop();
+      }
+      const second = await startLocalStack({ port: Number(port), ...common });
+      try {
+        expect(second.issuer).toBe(first.issuer);
+        expect((await fetch(`${second.apiUrl}/echo`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('fails with PortInUseError on a busy port and leaves nothing running', async () => {
     const blocker = http.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
@@ -110,7 +171,15 @@ describe('startLocalStack', () => {
     try {
       const started = Date.now();
       await expect(
-        startLocalStack({ port: busyPort, dynamoPort: 0, sesPort: 0, eventsPort: 0, dataDir: null, quiet: true, ...fixtureOverrides }),
+        startLocalStack({
+          port: busyPort,
+          dynamoPort: 0,
+          sesPort: 0,
+          eventsPort: 0,
+          dataDir: null,
+          quiet: true,
+          ...fixtureOverrides,
+        }),
       ).rejects.toBeInstanceOf(PortInUseError);
       // DynamoDB Local was started before the HTTP API failed; it must be gone again.
       expect(Date.now() - started).toBeLessThan(60_000);

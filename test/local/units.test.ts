@@ -1,9 +1,9 @@
 // Small pure pieces of the local runtime: durations, rates, Java versions, route matching, event
-// patterns and API Gateway's claim formatting.
+// patterns, API Gateway's claim formatting and the console's handler log lines.
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { apiGatewayClaims } from '../../local/auth.js';
-import { briefError } from '../../local/console-log.js';
+import { briefError, formatHandlerLog, readableHandlerLogs } from '../../local/console-log.js';
 import { parseDuration } from '../../local/duration.js';
 import { assertSupportedPattern, matchesPattern } from '../../local/event-pattern.js';
 import { parseJavaMajor } from '../../local/java.js';
@@ -71,7 +71,11 @@ describe('routes', () => {
 });
 
 describe('event patterns', () => {
-  const event = { source: 'sparraus.intake', 'detail-type': 'ApplicationReceived', detail: { language: 'fi', themes: ['a', 'b'] } };
+  const event = {
+    source: 'sparraus.intake',
+    'detail-type': 'ApplicationReceived',
+    detail: { language: 'fi', themes: ['a', 'b'] },
+  };
 
   it('matches exact values, nested fields and array fields', () => {
     expect(matchesPattern({ source: ['sparraus.intake'], 'detail-type': ['ApplicationReceived', 'Other'] }, event)).toBe(true);
@@ -90,7 +94,9 @@ describe('event patterns', () => {
 
 describe('apiGatewayClaims', () => {
   it('formats claims as the HTTP API JWT authorizer does', () => {
-    expect(apiGatewayClaims({ 'cognito:groups': ['coordinators', 'tutors'], exp: 1700000000, email_verified: true, email: 'a@b.fi' })).toEqual({
+    expect(
+      apiGatewayClaims({ 'cognito:groups': ['coordinators', 'tutors'], exp: 1700000000, email_verified: true, email: 'a@b.fi' }),
+    ).toEqual({
       'cognito:groups': '[coordinators tutors]',
       exp: '1700000000',
       email_verified: 'true',
@@ -102,9 +108,60 @@ describe('apiGatewayClaims', () => {
 describe('briefError', () => {
   it('keeps log lines short, listing zod issues as path: message', () => {
     const zodError = z.object({ a: z.string(), b: z.object({ c: z.number() }) }).safeParse({ b: { c: 'x' } }).error;
-    expect(briefError(zodError)).toBe('ZodError: a: Invalid input: expected string, received undefined; b.c: Invalid input: expected number, received string');
+    expect(briefError(zodError)).toBe(
+      'ZodError: a: Invalid input: expected string, received undefined; b.c: Invalid input: expected number, received string',
+    );
     expect(briefError(new Error('line one\n   line two'))).toBe('Error: line one line two');
     expect(briefError(new Error('x'.repeat(400)))).toHaveLength(300);
     expect(briefError('plain')).toBe('plain');
+  });
+});
+
+describe('formatHandlerLog', () => {
+  it('turns a Powertools record into one line with its own keys', () => {
+    const line = formatHandlerLog(
+      JSON.stringify({
+        level: 'INFO',
+        message: 'application confirmation',
+        timestamp: '2027-01-01T10:00:00.000Z',
+        service: 'sparraus',
+        sampling_rate: 0,
+        eventId: 'e-1',
+        result: 'sent',
+        note: 'two words',
+        counts: { a: 1 },
+      }),
+    );
+    expect(line).toMatch(
+      /^\d\d:\d\d:\d\d log   INFO  application confirmation eventId=e-1 result=sent note="two words" counts=\{"a":1\}$/,
+    );
+  });
+
+  it('shows an error as name and message with its first frames, also as POWERTOOLS_DEV prints it', () => {
+    const error = {
+      name: 'TypeError',
+      message: 'boom',
+      stack: ['TypeError: boom', '    at a (x.ts:1:1)', '    at b (y.ts:2:2)'],
+    };
+    const pretty = JSON.stringify({ level: 'ERROR', message: 'failed', service: 'sparraus', error }, null, 4);
+    expect(formatHandlerLog(pretty)).toMatch(/ERROR failed error="TypeError: boom"\n    at a \(x\.ts:1:1\)\n    at b/);
+  });
+
+  it('leaves anything else alone', () => {
+    expect(formatHandlerLog('plain text')).toBeUndefined();
+    expect(formatHandlerLog('{"not":"a log record"}')).toBeUndefined();
+    expect(formatHandlerLog('{broken')).toBeUndefined();
+
+    const lines: unknown[][] = [];
+    const target = {
+      log: (...args: unknown[]) => lines.push(args),
+      info: (...args: unknown[]) => lines.push(args),
+    } as unknown as Console;
+    for (const name of ['debug', 'warn', 'error'] as const) target[name] = target.log;
+    const undo = readableHandlerLogs(target);
+    target.info(JSON.stringify({ level: 'INFO', message: 'hello', service: 'sparraus' }));
+    target.log('as is', 42);
+    undo();
+    expect(lines).toEqual([[expect.stringMatching(/ log   INFO  hello$/)], ['as is', 42]]);
   });
 });
