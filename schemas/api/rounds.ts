@@ -56,7 +56,7 @@ export type RoundView = z.infer<typeof RoundView>;
 export const RoundPath = z.object({ roundId: Id });
 
 export const ListRoundsQuery = z.strictObject({
-  status: z.enum(['scheduled', 'open', 'closed', 'all']).default('open'),
+  status: z.enum([...RoundStatus.options, 'all']).default('open'),
 });
 
 export const RoundList = z.object({ rounds: z.array(RoundView) });
