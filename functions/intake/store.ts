@@ -1,8 +1,9 @@
 // DynamoDB access for intake: rounds, applications and the one-application-per-municipality guard.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/aws.js';
+import { queryAll } from '../shared/dynamo-query.js';
 import { ConflictError } from '../shared/errors.js';
 import type { Application, Round } from './domain.js';
 
@@ -54,25 +55,16 @@ export class IntakeStore {
 
   /** Rounds by opening time; `openedBefore` limits to rounds whose window has started. */
   async listRounds(options: { openedBefore?: string } = {}): Promise<Round[]> {
-    const rounds: Round[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamo().send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: options.openedBefore ? 'gsi1pk = :rounds AND gsi1sk < :before' : 'gsi1pk = :rounds',
-          ExpressionAttributeValues: {
-            ':rounds': 'ROUNDS',
-            ...(options.openedBefore ? { ':before': `${options.openedBefore}~` } : {}),
-          },
-          ExclusiveStartKey,
-        }),
-      );
-      rounds.push(...(page.Items ?? []).map((item) => strip<Round>(item)));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return rounds;
+    const items = await queryAll({
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: options.openedBefore ? 'gsi1pk = :rounds AND gsi1sk < :before' : 'gsi1pk = :rounds',
+      ExpressionAttributeValues: {
+        ':rounds': 'ROUNDS',
+        ...(options.openedBefore ? { ':before': `${options.openedBefore}~` } : {}),
+      },
+    });
+    return items.map((item) => strip<Round>(item));
   }
 
   /**
@@ -227,22 +219,13 @@ export class IntakeStore {
 
   /** Every application of a round, in order of arrival. */
   async listRoundApplications(roundId: string): Promise<Application[]> {
-    const applications: Application[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamo().send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :round',
-          ExpressionAttributeValues: { ':round': `ROUND#${roundId}#APPLICATIONS` },
-          ExclusiveStartKey,
-        }),
-      );
-      applications.push(...(page.Items ?? []).map((item) => strip<Application>(item)));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return applications;
+    const items = await queryAll({
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :round',
+      ExpressionAttributeValues: { ':round': `ROUND#${roundId}#APPLICATIONS` },
+    });
+    return items.map((item) => strip<Application>(item));
   }
 
   async markConfirmationSent(applicationId: string, at: string): Promise<void> {

@@ -1,6 +1,7 @@
 // The selection emails, in Finnish, Swedish and English: places, the waiting list, offers, carry-over.
 import type { Language } from '../../schemas/common.js';
-import { escapeHtml, formatDateTime } from '../shared/format.js';
+import { greetings, layoutEmail, signatures, type EmailContent } from '../shared/email-layout.js';
+import { formatDateTime } from '../shared/format.js';
 
 export type SelectionMailKind =
   | 'accepted'
@@ -249,23 +250,13 @@ const en: Texts = {
 };
 
 const texts: Record<Language, Texts> = { fi, sv, en };
-const greetings: Record<Language, (name: string) => string> = {
-  fi: (n) => `Hei ${n},`,
-  sv: (n) => `Hej ${n},`,
-  en: (n) => `Hello ${n},`,
-};
-const signatures: Record<Language, string> = {
-  fi: 'Ystävällisin terveisin,\nDigitukisparrauksen koordinaattorit',
-  sv: 'Med vänliga hälsningar,\nDigistödssparringens koordinatorer',
-  en: 'Kind regards,\nThe coaching round coordinators',
-};
 const statusLabels: Record<Language, string> = {
   fi: 'Hakemuksen tila:',
   sv: 'Ansökans status:',
   en: 'Your application:',
 };
 
-export function selectionEmail(mail: SelectionMail) {
+export function selectionEmail(mail: SelectionMail): EmailContent {
   const deadline = mail.expiresAt ? formatDateTime(mail.expiresAt, mail.language) : '';
   const { subject, body } = texts[mail.language][mail.kind](mail, deadline);
   const endsWithLink = body[body.length - 1]!.endsWith(':');
@@ -275,16 +266,5 @@ export function selectionEmail(mail: SelectionMail) {
     ...(endsWithLink ? [mail.statusUrl] : [statusLabels[mail.language], mail.statusUrl]),
     signatures[mail.language],
   ];
-  const html = lines
-    .map((line) =>
-      line === mail.statusUrl
-        ? `<p><a href="${escapeHtml(line)}">${escapeHtml(line)}</a></p>`
-        : `<p>${escapeHtml(line).replace(/\n/g, '<br>')}</p>`,
-    )
-    .join('\n');
-  return {
-    subject: subject.trim(),
-    text: lines.join('\n\n'),
-    html: `<!doctype html><html lang="${mail.language}"><body>${html}</body></html>`,
-  };
+  return layoutEmail(mail.language, subject, lines, [mail.statusUrl]);
 }

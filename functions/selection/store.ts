@@ -12,6 +12,7 @@ import {
 import type { Application, Offer, Round } from '../intake/domain.js';
 import { applicationItem, applicationKey, guardKey, roundKey } from '../intake/store.js';
 import { dynamo } from '../shared/aws.js';
+import { queryAll } from '../shared/dynamo-query.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -376,21 +377,11 @@ export class SelectionStore {
 
   /** Timers of `kind` due at or before `at`. */
   async dueTimers(kind: OfferKind, at: string): Promise<DueTimer[]> {
-    const timers: DueTimer[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamo().send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk <= :at',
-          ExpressionAttributeValues: { ':pk': `DUE#${kind}`, ':at': `${at}~` },
-          ExclusiveStartKey,
-        }),
-      );
-      timers.push(...((page.Items ?? []) as DueTimer[]));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return timers;
+    return queryAll<DueTimer>({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk <= :at',
+      ExpressionAttributeValues: { ':pk': `DUE#${kind}`, ':at': `${at}~` },
+    });
   }
 
   /** Removes a timer whose offer was settled some other way. */

@@ -5,24 +5,36 @@ import { Id, IsoDateTime, Language } from '../common.js';
 export const RoundStatus = z.enum(['scheduled', 'open', 'closed', 'selected', 'completed']);
 export type RoundStatus = z.infer<typeof RoundStatus>;
 
+export const SelectionPolicy = z.enum(['first-come', 'manual']);
+export const CarryOverWhen = z.enum(['next-round-opens', 'round-completes']);
+
+/** The fields a coordinator sets on a round, shared by creation and change. */
+const roundFields = {
+  name: z.string().trim().min(1).max(200),
+  /** Region code (e.g. "01" Uusimaa) or name, as the coordinator's register has it. */
+  region: z.string().trim().min(1).max(100),
+  places: z.int().min(1).max(1000),
+  opensAt: IsoDateTime,
+  closesAt: IsoDateTime,
+  languages: z.array(Language).min(1).max(3),
+  /** How long an offered place waits for an answer, in hours. */
+  offerHours: z.int().min(1).max(720),
+  /** `first-come` selects by itself when the window closes; `manual` waits for the coordinator's list. */
+  selectionPolicy: SelectionPolicy,
+  /** When the still-waitlisted are asked to carry their application over to `nextRoundId`. */
+  carryOverWhen: CarryOverWhen,
+  /** How long a carry-over question waits for an answer, in hours. */
+  carryOverHours: z.int().min(1).max(1440),
+};
+
 export const CreateRoundBody = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
-    /** Region code (e.g. "01" Uusimaa) or name, as the coordinator's register has it. */
-    region: z.string().trim().min(1).max(100),
-    places: z.int().min(1).max(1000),
-    opensAt: IsoDateTime,
-    closesAt: IsoDateTime,
-    languages: z.array(Language).min(1).max(3),
+    ...roundFields,
     nextRoundId: Id.optional(),
-    /** How long an offered place waits for an answer. */
-    offerHours: z.int().min(1).max(720).default(48),
-    /** `first-come` selects by itself when the window closes; `manual` waits for the coordinator's list. */
-    selectionPolicy: z.enum(['first-come', 'manual']).default('first-come'),
-    /** When the still-waitlisted are asked to carry their application over to `nextRoundId`. */
-    carryOverWhen: z.enum(['next-round-opens', 'round-completes']).default('next-round-opens'),
-    /** How long a carry-over question waits for an answer. */
-    carryOverHours: z.int().min(1).max(1440).default(168),
+    offerHours: roundFields.offerHours.default(48),
+    selectionPolicy: roundFields.selectionPolicy.default('first-come'),
+    carryOverWhen: roundFields.carryOverWhen.default('next-round-opens'),
+    carryOverHours: roundFields.carryOverHours.default(168),
   })
   .refine((r) => Date.parse(r.closesAt) > Date.parse(r.opensAt), {
     path: ['closesAt'],
@@ -42,8 +54,8 @@ export const RoundView = z.object({
   languages: z.array(Language),
   nextRoundId: Id.optional(),
   offerHours: z.int(),
-  selectionPolicy: z.enum(['first-come', 'manual']),
-  carryOverWhen: z.enum(['next-round-opens', 'round-completes']),
+  selectionPolicy: SelectionPolicy,
+  carryOverWhen: CarryOverWhen,
   carryOverHours: z.int(),
   accepted: z.int(),
   status: RoundStatus,
@@ -61,21 +73,9 @@ export const ListRoundsQuery = z.strictObject({
 
 export const RoundList = z.object({ rounds: z.array(RoundView) });
 
-/** PATCH /rounds/{roundId}: any of the creation fields; the round must not be closed yet. */
+/** PATCH /rounds/{roundId}: any of the creation fields (`nextRoundId: null` removes it); the round must not be closed yet. */
 export const UpdateRoundBody = z
-  .strictObject({
-    name: z.string().trim().min(1).max(200),
-    region: z.string().trim().min(1).max(100),
-    places: z.int().min(1).max(1000),
-    opensAt: IsoDateTime,
-    closesAt: IsoDateTime,
-    languages: z.array(Language).min(1).max(3),
-    nextRoundId: Id.nullable(),
-    offerHours: z.int().min(1).max(720),
-    selectionPolicy: z.enum(['first-come', 'manual']),
-    carryOverWhen: z.enum(['next-round-opens', 'round-completes']),
-    carryOverHours: z.int().min(1).max(1440),
-  })
+  .strictObject({ ...roundFields, nextRoundId: Id.nullable() })
   .partial()
   .refine((r) => Object.keys(r).length > 0, { message: 'name at least one field to change' });
 export type UpdateRoundBody = z.infer<typeof UpdateRoundBody>;
