@@ -53,7 +53,8 @@ export type DetailHandlers = {
 export function eventHandlers(handlers: DetailHandlers) {
   return async (event: EventBridgeEvent<string, unknown>): Promise<void> => {
     const detailType = event['detail-type'] as DetailType;
-    const run = handlers[detailType] as ((detail: unknown, event: EventBridgeEvent<string, unknown>) => Promise<void>) | undefined;
+    const run = handlers[detailType] as
+      ((detail: unknown, event: EventBridgeEvent<string, unknown>) => Promise<void>) | undefined;
     if (!run) throw new Error(`No handler here for ${event['detail-type']}: the wiring is wrong`);
     const detail = eventCatalogue[detailType].detail.parse(event.detail);
     logger.appendKeys({ eventId: event.id, detailType });

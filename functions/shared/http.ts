@@ -76,7 +76,8 @@ async function authorize(event: HttpEvent, route: HttpRoute): Promise<Caller> {
     if (!route.acceptsBearer?.length || !authorization) return { role: 'public' };
     const claims = await verifyBearer(authorization);
     const signedIn = route.acceptsBearer.find((r) => groupsOf(claims).includes(roleGroups[r]));
-    if (!signedIn) throw new ForbiddenError(`This route takes a bearer token only for the ${route.acceptsBearer.join(' or ')} role`);
+    if (!signedIn)
+      throw new ForbiddenError(`This route takes a bearer token only for the ${route.acceptsBearer.join(' or ')} role`);
     return callerFrom(signedIn, claims);
   }
   const claims = event.requestContext.authorizer?.jwt?.claims;

@@ -1,12 +1,18 @@
-// Sends each email at most once per idempotency key, and keeps a record of what was sent (kind,
-// recipient, SES message id, status; never the body). The record is claimed with a conditional
-// write before SES is called, so a redelivered or concurrent event cannot send a second copy.
-import { SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+// Sends each email at most once per idempotency key, and keeps a record of every email (kind,
+// recipient, SES message id, status; never the body once sent). The record is claimed with a
+// conditional write before SES is called, so a redelivered or concurrent event cannot send a second
+// copy. When SES is down or throttling, the email waits in the record (the outbox) and a schedule
+// retries it with backoff until it is sent, once. Suppressed addresses (bounces, complaints) are
+// never mailed again; the skip is recorded.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { dynamo, ses } from './aws.js';
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo, isServiceUnavailable, ses } from './aws.js';
 import { now } from './clock.js';
 import { config } from './config.js';
+import { queryAll } from './dynamo-query.js';
+import { logger } from './logger.js';
+import { isSuppressed } from './suppression.js';
 
 export interface Attachment {
   filename: string;
@@ -26,6 +32,8 @@ export interface OutgoingEmail {
   attachments?: Attachment[];
 }
 
+export type SendOutcome = 'sent' | 'already-sent' | 'queued' | 'suppressed';
+
 /** Another invocation is sending the same message right now; retry later to learn how it ended. */
 export class EmailInProgressError extends Error {
   constructor(key: string) {
@@ -36,16 +44,24 @@ export class EmailInProgressError extends Error {
 
 /** A claim older than this is taken to belong to an invocation that died mid-send. */
 const claimLeaseMs = 60_000;
+/** Outbox retry delays: 1, 2, 4 … minutes, at most an hour apart. */
+const retryDelayMs = (attempt: number) => Math.min(60 * 60_000, 60_000 * 2 ** Math.max(0, attempt - 1));
 
 const recordKey = (key: string) => ({ pk: `EMAIL#${key}`, sk: 'EMAIL' });
+const outboxKey = (dueAt: string, key: string) => ({ pk: 'DUE#email', sk: `${dueAt}#${key}` });
+
+type StoredEmail = Omit<OutgoingEmail, 'attachments'> & {
+  attachments?: { filename: string; contentType: string; base64: string }[];
+};
 
 /**
- * Sends `email` unless a message with the same key was already sent.
- * Returns `sent` or `already-sent`; throws EmailInProgressError while another sender holds the key.
+ * Sends `email` unless a message with the same key was already sent or is waiting in the outbox.
+ * Throws EmailInProgressError while another sender holds the key; anything but an outage rethrows.
  */
-export async function sendOnce(email: OutgoingEmail): Promise<'sent' | 'already-sent'> {
+export async function sendOnce(email: OutgoingEmail): Promise<SendOutcome> {
   const tableName = config.tableName();
   const claimedAt = now();
+  if (await isSuppressed(email.to)) return recordSuppressed(email, claimedAt);
   try {
     await dynamo().send(
       new PutCommand({
@@ -54,8 +70,9 @@ export async function sendOnce(email: OutgoingEmail): Promise<'sent' | 'already-
           ...recordKey(email.key),
           type: 'email',
           kind: email.kind,
-          recipient: email.to,
+          recipient: email.to.toLowerCase(),
           status: 'sending',
+          attempts: 1,
           claimedAt: claimedAt.toISOString(),
         },
         // Free, or claimed by a sender that has been silent for longer than the lease.
@@ -70,64 +87,194 @@ export async function sendOnce(email: OutgoingEmail): Promise<'sent' | 'already-
     );
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) {
-      if (error.Item?.status?.S === 'sent') return 'already-sent';
+      const status = error.Item?.status?.S;
+      if (status === 'sent' || status === 'suppressed') return 'already-sent';
+      if (status === 'pending') return 'queued';
       throw new EmailInProgressError(email.key);
     }
     throw error;
   }
+  return deliver(email, 1, claimedAt);
+}
 
+/** Calls SES for a claimed record; an outage parks the email in the outbox instead of failing. */
+async function deliver(email: OutgoingEmail | StoredEmail, attempt: number, claimedAt: Date): Promise<SendOutcome> {
+  const tableName = config.tableName();
   let messageId: string | undefined;
   try {
-    const result = await ses().send(
-      new SendEmailCommand({
-        FromEmailAddress: config.emailFrom(),
-        Destination: { ToAddresses: [email.to] },
-        ConfigurationSetName: config.sesConfigurationSet(),
-        Content: {
-          Simple: {
-            Subject: { Data: email.subject, Charset: 'UTF-8' },
-            Body: {
-              Text: { Data: email.text, Charset: 'UTF-8' },
-              ...(email.html ? { Html: { Data: email.html, Charset: 'UTF-8' } } : {}),
+    messageId = await callSes(email);
+  } catch (error) {
+    if (!isServiceUnavailable(error)) {
+      // Not an outage (e.g. a rejected address): nothing went out; release the claim and let the
+      // caller's retries and dead letters deal with it.
+      await dynamo()
+        .send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: recordKey(email.key),
+            ConditionExpression: '#status = :sending AND claimedAt = :claimedAt',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':sending': 'sending', ':claimedAt': claimedAt.toISOString() },
+          }),
+        )
+        .catch(() => undefined);
+      throw error;
+    }
+    const dueAt = new Date(now().getTime() + retryDelayMs(attempt)).toISOString();
+    logger.warn('email parked in the outbox', { key: email.key, attempt, dueAt, error: (error as Error).name });
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName,
+              Key: recordKey(email.key),
+              UpdateExpression: 'SET #status = :pending, content = :content, dueAt = :dueAt, lastError = :error',
+              ConditionExpression: '#status = :sending AND claimedAt = :claimedAt',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':pending': 'pending',
+                ':sending': 'sending',
+                ':claimedAt': claimedAt.toISOString(),
+                ':content': stored(email),
+                ':dueAt': dueAt,
+                ':error': String((error as Error).name ?? error),
+              },
             },
-            ...(email.attachments?.length
-              ? {
-                  Attachments: email.attachments.map((a) => ({
-                    FileName: a.filename,
-                    ContentType: a.contentType,
-                    RawContent: typeof a.content === 'string' ? new TextEncoder().encode(a.content) : a.content,
-                  })),
-                }
-              : {}),
           },
-        },
+          { Put: { TableName: tableName, Item: { ...outboxKey(dueAt, email.key), type: 'outbox', key: email.key, dueAt } } },
+        ],
       }),
     );
-    messageId = result.MessageId;
-  } catch (error) {
-    // Nothing went out: release the claim so that a retry can send.
-    await dynamo()
-      .send(
-        new DeleteCommand({
-          TableName: tableName,
-          Key: recordKey(email.key),
-          ConditionExpression: '#status = :sending AND claimedAt = :claimedAt',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sending': 'sending', ':claimedAt': claimedAt.toISOString() },
-        }),
-      )
-      .catch(() => undefined);
-    throw error;
+    return 'queued';
   }
 
   await dynamo().send(
     new UpdateCommand({
       TableName: tableName,
       Key: recordKey(email.key),
-      UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt',
+      UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt REMOVE content, dueAt, lastError',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':sent': 'sent', ':messageId': messageId ?? 'unknown', ':sentAt': now().toISOString() },
     }),
   );
   return 'sent';
+}
+
+/**
+ * Sends what waits in the outbox and is due. Each email is claimed first (pending → sending),
+ * so overlapping runs send it once; one that fails again waits longer.
+ */
+export async function retryOutbox(at: Date = now()): Promise<{ sent: number; waiting: number }> {
+  const tableName = config.tableName();
+  const due = await queryAll<{ key: string; dueAt: string }>({
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk AND sk <= :at',
+    ExpressionAttributeValues: { ':pk': 'DUE#email', ':at': `${at.toISOString()}~` },
+  });
+  let sent = 0;
+  let waiting = 0;
+  for (const entry of due) {
+    const claimedAt = now();
+    let record: Record<string, unknown> | undefined;
+    try {
+      const result = await dynamo().send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: recordKey(entry.key),
+          UpdateExpression: 'SET #status = :sending, claimedAt = :claimedAt ADD attempts :one',
+          ConditionExpression: '#status = :pending AND dueAt = :dueAt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':pending': 'pending',
+            ':dueAt': entry.dueAt,
+            ':claimedAt': claimedAt.toISOString(),
+            ':one': 1,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      record = result.Attributes;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    await dynamo().send(new DeleteCommand({ TableName: tableName, Key: outboxKey(entry.dueAt, entry.key) }));
+    if (!record) continue; // sent or re-queued by another run
+    const outcome = await deliver(record.content as StoredEmail, Number(record.attempts), claimedAt);
+    if (outcome === 'sent') sent += 1;
+    else waiting += 1;
+  }
+  return { sent, waiting };
+}
+
+async function recordSuppressed(email: OutgoingEmail, at: Date): Promise<SendOutcome> {
+  await dynamo()
+    .send(
+      new PutCommand({
+        TableName: config.tableName(),
+        Item: {
+          ...recordKey(email.key),
+          type: 'email',
+          kind: email.kind,
+          recipient: email.to.toLowerCase(),
+          status: 'suppressed',
+          skippedAt: at.toISOString(),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    )
+    .catch((error) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+  logger.info('email skipped: address suppressed', { key: email.key, kind: email.kind });
+  return 'suppressed';
+}
+
+function stored(email: OutgoingEmail | StoredEmail): StoredEmail {
+  const { attachments, ...rest } = email;
+  if (!attachments?.length) return rest;
+  return {
+    ...rest,
+    attachments: attachments.map((a) =>
+      'base64' in a
+        ? a
+        : {
+            filename: a.filename,
+            contentType: a.contentType,
+            base64: Buffer.from(typeof a.content === 'string' ? a.content : a.content).toString('base64'),
+          },
+    ),
+  };
+}
+
+async function callSes(email: OutgoingEmail | StoredEmail): Promise<string | undefined> {
+  const attachments = (email.attachments ?? []).map((a) => ({
+    FileName: a.filename,
+    ContentType: a.contentType,
+    RawContent:
+      'base64' in a
+        ? Buffer.from(a.base64, 'base64')
+        : typeof a.content === 'string'
+          ? new TextEncoder().encode(a.content)
+          : a.content,
+  }));
+  const result = await ses().send(
+    new SendEmailCommand({
+      FromEmailAddress: config.emailFrom(),
+      Destination: { ToAddresses: [email.to] },
+      ConfigurationSetName: config.sesConfigurationSet(),
+      Content: {
+        Simple: {
+          Subject: { Data: email.subject, Charset: 'UTF-8' },
+          Body: {
+            Text: { Data: email.text, Charset: 'UTF-8' },
+            ...(email.html ? { Html: { Data: email.html, Charset: 'UTF-8' } } : {}),
+          },
+          ...(attachments.length ? { Attachments: attachments } : {}),
+        },
+      },
+    }),
+  );
+  return result.MessageId;
 }
