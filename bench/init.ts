@@ -25,6 +25,8 @@ export function initEnvironment(): NodeJS.ProcessEnv {
     [envNames.emailFrom]: 'bench@example.org',
     [envNames.sesConfigurationSet]: 'bench',
     [envNames.publicUrl]: 'https://bench.example.org',
+    [envNames.jwtIssuer]: 'https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_bench',
+    [envNames.jwtAudience]: 'bench-client',
   };
 }
 

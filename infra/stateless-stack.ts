@@ -1,24 +1,9 @@
 // Stateless stack: one Lambda function per handler, the HTTP API, event rules and schedules, all built from the wiring table.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  CfnOutput,
-  CfnParameter,
-  Duration,
-  Fn,
-  Stack,
-  Tags,
-  Validations,
-  type StackProps,
-} from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Duration, Fn, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import {
-  CorsHttpMethod,
-  HttpApi,
-  HttpMethod,
-  HttpNoneAuthorizer,
-  LogGroupLogDestination,
-} from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -43,6 +28,7 @@ import {
   needsOf,
   scheduleRules,
   type HandlerId,
+  type HttpRoute,
   type Need,
   type RouteKey,
 } from './wiring.js';
@@ -74,7 +60,7 @@ const scheduleRetry = {
 
 // grantReadWriteData's data actions without the stream ones (no stream exists), scoped below to the
 // table and the one index that tableKeys defines instead of `index/*`.
-const tableDataActions = [
+export const tableDataActions = [
   'dynamodb:BatchGetItem',
   'dynamodb:GetItem',
   'dynamodb:Query',
@@ -154,6 +140,16 @@ export class StatelessStack extends Stack {
       },
     };
 
+    // Bearer tokens are id tokens of the user pool, issued for its web client. The HTTP API's JWT
+    // authorizer checks them on role routes; on public routes that also take a bearer token
+    // (`acceptsBearer`), the handler checks them itself (functions/shared/bearer.ts) against the same
+    // issuer and audience, fetching the pool's public keys from `<issuer>/.well-known/jwks.json`.
+    // That is a public HTTPS endpoint: no IAM grant, only internet egress (the functions have no VPC).
+    const jwtIssuer = `https://cognito-idp.${this.region}.amazonaws.com/${userPool.userPoolId}`;
+    const jwtAudience = userPoolClient.userPoolClientId;
+    const bearerEnvironment = { [envNames.jwtIssuer]: jwtIssuer, [envNames.jwtAudience]: jwtAudience };
+    const verifiesBearer = handlersVerifyingBearer();
+
     const api = new HttpApi(this, 'HttpApi', {
       apiName: 'sparraus',
       description: 'sparraus HTTP API (routes from infra/wiring.ts)',
@@ -215,6 +211,7 @@ export class StatelessStack extends Stack {
           // A handler that publishes or mails without declaring the need fails on the missing
           // setting (functions/shared/config.ts) before it could fail on the missing permission.
           ...Object.fromEntries(needs.flatMap((n) => Object.entries(n.environment))),
+          ...(verifiesBearer.has(handlerId) ? bearerEnvironment : {}),
         },
         bundling: handlerBundling,
       });
@@ -256,11 +253,10 @@ export class StatelessStack extends Stack {
 
     // The authorizer only proves the token (signature, expiry, audience); each handler checks the
     // role against the token's cognito:groups claim.
-    const jwtAuthorizer = new HttpJwtAuthorizer(
-      'CognitoJwt',
-      `https://cognito-idp.${this.region}.amazonaws.com/${userPool.userPoolId}`,
-      { jwtAudience: [userPoolClient.userPoolClientId], identitySource: ['$request.header.Authorization'] },
-    );
+    const jwtAuthorizer = new HttpJwtAuthorizer('CognitoJwt', jwtIssuer, {
+      jwtAudience: [jwtAudience],
+      identitySource: ['$request.header.Authorization'],
+    });
     const integrations = new Map<HandlerId, HttpLambdaIntegration>();
     for (const [routeKey, route] of Object.entries(httpRoutes) as [RouteKey, (typeof httpRoutes)[RouteKey]][]) {
       const [method, path] = routeKey.split(' ') as [HttpMethod, string];
@@ -277,7 +273,7 @@ export class StatelessStack extends Stack {
         authorizer: isPublic ? new HttpNoneAuthorizer() : jwtAuthorizer,
       });
       if (isPublic && httpRoute) {
-        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: publicRouteReason(routeKey) });
+        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: publicRouteReason(routeKey, route) });
       }
     }
 
@@ -338,12 +334,21 @@ export class StatelessStack extends Stack {
 }
 
 /** Why a route marked `public` in the wiring table has no authorizer, for cdk-nag's APIG4. */
-function publicRouteReason(routeKey: RouteKey): string {
+function publicRouteReason(routeKey: RouteKey, route: HttpRoute): string {
   const contract = `${routeKey} is public by the API contract (API.md): municipal contacts use it without an account.`;
+  // A signed-in caller's token is checked by the handler (functions/shared/bearer.ts), since an HTTP
+  // API route cannot make its authorizer optional.
+  const roles = route.acceptsBearer?.join(' or ');
+  const bearer = roles ? `a bearer token of the ${roles} role, which the handler verifies against the user pool` : '';
   // Routes about one person's application or registration carry the id of that record in the path.
   return /\{(applicationId|registrationId)\}/.test(routeKey)
-    ? `${contract} The handler answers only with the secret token mailed to that person, so the id alone reveals none of its content.`
-    : `${contract} It serves or accepts only what anyone may see or submit; the stage throttles it.`;
+    ? `${contract} The handler answers only to the secret token mailed to that person${bearer ? ` or to ${bearer}` : ''}, so the id alone reveals none of its content.`
+    : `${contract} It serves or accepts only what anyone may see or submit${bearer ? ` (and takes ${bearer})` : ''}; the stage throttles it.`;
+}
+
+/** Handlers behind a route with `acceptsBearer`: they verify bearer tokens themselves and need JWT_ISSUER/JWT_AUDIENCE. */
+export function handlersVerifyingBearer(): Set<HandlerId> {
+  return new Set((Object.values(httpRoutes) as HttpRoute[]).filter((r) => r.acceptsBearer?.length).map((r) => r.handler));
 }
 
 /** `intake/create-round` -> `IntakeCreateRound`, a construct id that stays readable in the console. */

@@ -10,7 +10,16 @@ import { describe, expect, it } from 'vitest';
 import { envNames } from '../../functions/shared/config.js';
 import { eventBusName } from '../../infra/stateful-stack.js';
 import { tableKeys } from '../../infra/table-definition.js';
-import { allHandlerIds, eventRules, needsOf, roleGroups, scheduleRules, type HandlerId } from '../../infra/wiring.js';
+import {
+  allHandlerIds,
+  eventRules,
+  httpRoutes,
+  needsOf,
+  roleGroups,
+  scheduleRules,
+  type HandlerId,
+  type HttpRoute,
+} from '../../infra/wiring.js';
 import { ofType, referencedId, sorted, synthesize, type PolicyStatementJson } from './template.js';
 
 const { app, stateful, stateless, statefulTemplate, statelessTemplate, resources, handlerOfFunction, statementsOf } =
@@ -110,7 +119,17 @@ describe('stateless stack', () => {
     }
   });
 
-  it('sets the table and PUBLIC_URL everywhere, the bus only with publish-events, the mail settings only with send-email', () => {
+  // Handlers behind a public route that also takes a bearer token verify it themselves.
+  const bearerHandlers = new Set<string>(
+    (Object.values(httpRoutes) as HttpRoute[]).filter((r) => r.acceptsBearer?.length).map((r) => r.handler),
+  );
+  const [authorizer] = ofType(resources, 'AWS::ApiGatewayV2::Authorizer').map(([, a]) => a.Properties!);
+  const bearerVariables = {
+    [envNames.jwtIssuer]: authorizer!.JwtConfiguration.Issuer,
+    [envNames.jwtAudience]: authorizer!.JwtConfiguration.Audience[0],
+  };
+
+  it('sets the table and PUBLIC_URL everywhere, the bus only with publish-events, the mail settings only with send-email, the JWT settings only on acceptsBearer routes', () => {
     const [apiId] = ofType(resources, 'AWS::ApiGatewayV2::Api')[0]!;
     const [configurationSetId] = ofType(resources, 'AWS::SES::ConfigurationSet')[0]!;
     for (const [logicalId, fn] of functions) {
@@ -128,9 +147,23 @@ describe('stateless stack', () => {
           ...(needs.includes('send-email')
             ? { [envNames.emailFrom]: { Ref: 'SenderEmail' }, [envNames.sesConfigurationSet]: { Ref: configurationSetId } }
             : {}),
+          ...(bearerHandlers.has(handlerId) ? bearerVariables : {}),
         },
       });
     }
+  });
+
+  it("gives handlers that verify bearer tokens the user pool's issuer URL and the web client as audience, as the authorizer checks", () => {
+    // Not vacuous: the wiring table has such a route (the coordinator's withdrawal).
+    expect(bearerHandlers.size).toBeGreaterThan(0);
+    // The issuer must be the pool's URL exactly: id tokens carry it in `iss`, and the keys are at
+    // `<issuer>/.well-known/jwks.json`. The region is `AWS::Region`, or CDK_DEFAULT_REGION if set.
+    expect(bearerVariables[envNames.jwtIssuer]).toEqual(
+      stateless.resolve(`https://cognito-idp.${stateless.region}.amazonaws.com/${stateful.resources.userPool.userPoolId}`),
+    );
+    expect(JSON.stringify(bearerVariables[envNames.jwtIssuer])).toMatch(/^\{"Fn::Join":\["",\["https:\/\/cognito-idp\./);
+    expect(bearerVariables[envNames.jwtAudience]).toEqual(stateless.resolve(stateful.resources.userPoolClient.userPoolClientId));
+    // Which functions get them, and that no other does, the test above checks.
   });
 
   it('gives each function its own log group with a retention', () => {
@@ -267,9 +300,7 @@ describe('cdk-nag (AWS Solutions)', () => {
   it('finds nothing unacknowledged, neither errors nor warnings', () => {
     // synthesize() already ran the plugin and would have thrown; this names what was found.
     const { violations } = new AwsSolutionsChecks().validateScope(app);
-    const found = violations.flatMap((v) =>
-      v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`),
-    );
+    const found = violations.flatMap((v) => v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`));
     expect(found).toEqual([]);
   });
 
@@ -295,9 +326,7 @@ describe('cdk-nag (AWS Solutions)', () => {
       ([, r]) => r.Properties!.AuthorizationType === 'NONE',
     ).length;
     expect(acknowledged.filter((a) => a.id === 'AwsSolutions-APIG4')).toHaveLength(publicRoutes);
-    expect(acknowledged.filter((a) => a.id === 'AwsSolutions-SQS3')).toHaveLength(
-      ofType(resources, 'AWS::SQS::Queue').length,
-    );
+    expect(acknowledged.filter((a) => a.id === 'AwsSolutions-SQS3')).toHaveLength(ofType(resources, 'AWS::SQS::Queue').length);
     expect(sorted(new Set(acknowledged.map((a) => a.id)))).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-SQS3']);
     for (const a of acknowledged) {
       expect(a.onResource, `${a.id} is acknowledged for a whole stack or app at ${a.path}`).toBe(true);
