@@ -1,0 +1,150 @@
+// Fuzzing every public endpoint with malformed bodies and queries (fast-check): never a 5xx, never a write.
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler as apply } from '../../functions/intake/handlers/apply.js';
+import { handler as createRound } from '../../functions/intake/handlers/create-round.js';
+import { dynamo } from '../../functions/shared/aws.js';
+import { httpRoutes, type RouteKey } from '../../infra/wiring.js';
+import { applyEnvironment } from '../../local/aws-env.js';
+import { startEventBus, type LocalEventBus } from '../../local/event-bus.js';
+import { defaultLoadHandler } from '../../local/handlers.js';
+import { createIsolatedTable } from '../../local/testing.js';
+import { routeContracts, type RouteContract } from '../../schemas/api/routes.js';
+import { callRoute, coordinatorClaims } from '../support/invoke.js';
+
+const runsPerRoute = 200;
+let bus: LocalEventBus;
+let tableName: string;
+let restoreEnv: () => void;
+const ids: Record<string, string> = {};
+
+async function itemCount(): Promise<number> {
+  let count = 0;
+  let ExclusiveStartKey: Record<string, never> | undefined;
+  do {
+    const page = await dynamo().send(new ScanCommand({ TableName: tableName, Select: 'COUNT', ExclusiveStartKey }));
+    count += page.Count ?? 0;
+    ExclusiveStartKey = page.LastEvaluatedKey as typeof ExclusiveStartKey;
+  } while (ExclusiveStartKey);
+  return count;
+}
+
+beforeAll(async () => {
+  tableName = await createIsolatedTable('fuzz');
+  bus = await startEventBus({ port: 0, retry: { attempts: 1, baseDelayMs: 1 } });
+  restoreEnv = applyEnvironment({
+    TABLE_NAME: tableName,
+    EVENT_BUS_NAME: bus.busName,
+    EMAIL_FROM: 'no-reply@sparraus.local',
+    PUBLIC_URL: 'http://localhost:3000',
+    AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
+  });
+  // Real ids, so that a malformed body is the only thing wrong with a request.
+  const round = await callRoute(createRound, 'POST /rounds', {
+    claims: coordinatorClaims(),
+    body: {
+      name: 'Fuzz',
+      region: '01',
+      places: 2,
+      opensAt: new Date(Date.now() - 3600_000).toISOString(),
+      closesAt: new Date(Date.now() + 86_400_000).toISOString(),
+      languages: ['fi'],
+    },
+  });
+  ids.roundId = round.body.roundId;
+  const application = await callRoute(apply, 'POST /rounds/{roundId}/applications', {
+    path: { roundId: ids.roundId! },
+    body: {
+      municipality: { code: '091', name: 'Helsinki' },
+      contact: { name: 'M', email: 'fuzz@example.fi' },
+      language: 'fi',
+      themes: ['x'],
+      consent: true,
+    },
+  });
+  ids.applicationId = application.body.applicationId;
+  await bus.idle();
+});
+
+afterAll(async () => {
+  await bus?.stop();
+  restoreEnv?.();
+});
+
+/** Bodies that are not valid for `schema`: anything at all, valid JSON of the wrong shape, or broken text. */
+function malformedBodies(contract: RouteContract) {
+  const schema = contract.body!;
+  const jsonValue = fc.jsonValue({ maxDepth: 4 });
+  const wrongShape = fc
+    .oneof(
+      fc.anything({ maxDepth: 3 }),
+      jsonValue,
+      fc.dictionary(
+        fc.constantFrom('municipality', 'contact', 'consent', 'answer', 'email', 'name', 'language', 'themes', 'message'),
+        jsonValue,
+      ),
+    )
+    .filter((value) => !schema.safeParse(value).success)
+    .map((value) => JSON.stringify(value) ?? 'undefined');
+  const brokenText = fc.oneof(
+    fc.string({ maxLength: 200 }),
+    fc.string({ minLength: 1, maxLength: 50 }).map((s) => `{"${s}":`),
+    fc.constant('x'.repeat(70_000)),
+  );
+  return fc.oneof({ weight: 3, arbitrary: wrongShape }, { weight: 1, arbitrary: brokenText });
+}
+
+const publicRoutes = (Object.keys(httpRoutes) as RouteKey[]).filter((key) => httpRoutes[key].role === 'public');
+
+function pathFor(routeKey: RouteKey): Record<string, string> {
+  const names = [...routeKey.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  return Object.fromEntries(names.map((name) => [name, ids[name] ?? 'no-such-id']));
+}
+
+describe('fuzzing the public endpoints', () => {
+  it('there are public endpoints with bodies to fuzz', () => {
+    expect(publicRoutes.filter((key) => (routeContracts[key] as RouteContract).body).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(publicRoutes.filter((key) => (routeContracts[key] as RouteContract).body))(
+    `${runsPerRoute} malformed bodies to %s: only 4xx, nothing written`,
+    async (routeKey) => {
+      const handler = (await defaultLoadHandler(httpRoutes[routeKey].handler)) as never;
+      const before = await itemCount();
+      const statuses = new Map<number, number>();
+      await fc.assert(
+        fc.asyncProperty(malformedBodies(routeContracts[routeKey] as RouteContract), async (body) => {
+          const response = await callRoute(handler, routeKey, { path: pathFor(routeKey), query: { token: 'wrong' }, body });
+          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+          expect(response.status).toBeGreaterThanOrEqual(400);
+          expect(response.status).toBeLessThan(500);
+          expect(response.body.error.code).toEqual(expect.any(String));
+        }),
+        { numRuns: runsPerRoute },
+      );
+      await bus.idle();
+      expect(await itemCount()).toBe(before);
+      expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(runsPerRoute);
+    },
+  );
+
+  it.each(publicRoutes.filter((key) => (routeContracts[key] as RouteContract).query))(
+    `${runsPerRoute} malformed queries to %s: only 4xx, nothing written`,
+    async (routeKey) => {
+      const handler = (await defaultLoadHandler(httpRoutes[routeKey].handler)) as never;
+      const before = await itemCount();
+      await fc.assert(
+        fc.asyncProperty(fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 40 })), async (query) => {
+          const response = await callRoute(handler, routeKey, { path: pathFor(routeKey), query, body: {} });
+          expect(response.status, JSON.stringify(query)).toBeLessThan(500);
+          if (routeKey.startsWith('GET')) return;
+          expect(response.status).toBeGreaterThanOrEqual(400);
+        }),
+        { numRuns: runsPerRoute },
+      );
+      await bus.idle();
+      expect(await itemCount()).toBe(before);
+    },
+  );
+});
