@@ -5,6 +5,7 @@ import { eventCatalogue, type DetailType, type EventDetail } from '../../schemas
 import { eventBridge } from './aws.js';
 import { now } from './clock.js';
 import { config } from './config.js';
+import { correlationId, withCorrelation } from './correlation.js';
 import { logger } from './logger.js';
 
 export class PublishFailedError extends Error {
@@ -28,7 +29,8 @@ export async function publishAll(events: { detailType: DetailType; detail: unkno
         EventBusName: config.eventBusName(),
         Source: entry.source,
         DetailType: detailType,
-        Detail: JSON.stringify(entry.detail.parse(detail)),
+        // `_meta` rides along outside the contract (parsing strips it), for tracing only.
+        Detail: JSON.stringify({ ...entry.detail.parse(detail), _meta: { correlationId: correlationId() } }),
         Time: now(),
       };
     });
@@ -57,12 +59,15 @@ export function eventHandlers(handlers: DetailHandlers) {
       ((detail: unknown, event: EventBridgeEvent<string, unknown>) => Promise<void>) | undefined;
     if (!run) throw new Error(`No handler here for ${event['detail-type']}: the wiring is wrong`);
     const detail = eventCatalogue[detailType].detail.parse(event.detail);
-    logger.appendKeys({ eventId: event.id, detailType });
-    try {
-      await run(detail, event);
-    } finally {
-      logger.removeKeys(['eventId', 'detailType']);
-    }
+    const meta = (event.detail as { _meta?: { correlationId?: unknown } } | null)?._meta;
+    await withCorrelation(typeof meta?.correlationId === 'string' ? meta.correlationId : event.id, async () => {
+      logger.appendKeys({ eventId: event.id, detailType });
+      try {
+        await run(detail, event);
+      } finally {
+        logger.removeKeys(['eventId', 'detailType']);
+      }
+    });
   };
 }
 
@@ -76,7 +81,7 @@ export function eventHandler<T extends DetailType>(
 
 /** Builds the Lambda handler for a schedule rule: the work reads the shared clock, not the event's time. */
 export function scheduledHandler(run: (at: Date) => Promise<void>) {
-  return async (_event: ScheduledEvent): Promise<void> => {
-    await run(now());
+  return async (event: ScheduledEvent): Promise<void> => {
+    await withCorrelation(event?.id, () => run(now()));
   };
 }

@@ -8,6 +8,7 @@ import { routeContracts, type RouteContract, type RouteContracts } from '../../s
 import { httpRoutes, roleGroups, type HttpRoute, type RouteKey } from '../../infra/wiring.js';
 import { isServiceUnavailable } from './aws.js';
 import { verifyBearer } from './bearer.js';
+import { correlationId, withCorrelation } from './correlation.js';
 import {
   AppError,
   ForbiddenError,
@@ -47,17 +48,20 @@ export function httpHandler<R extends RouteKey>(routeKey: R, run: (request: Pars
   const contract: RouteContract = routeContracts[routeKey];
   return middy<HttpEvent, HttpResult, Error, Context>()
     .use(jsonErrors())
-    .handler(async (event) => {
-      const caller = await authorize(event, route);
-      const request = {
-        caller,
-        event,
-        path: parseWith(contract.path, event.pathParameters ?? {}),
-        query: parseWith(contract.query, event.queryStringParameters ?? {}),
-        body: contract.body ? parseWith(contract.body, readJsonBody(event)) : undefined,
-      } as ParsedRequest<R>;
-      return run(request);
-    });
+    .handler(async (event) =>
+      withCorrelation(event.headers?.['x-correlation-id'] ?? event.requestContext?.requestId, async () => {
+        const caller = await authorize(event, route);
+        const request = {
+          caller,
+          event,
+          path: parseWith(contract.path, event.pathParameters ?? {}),
+          query: parseWith(contract.query, event.queryStringParameters ?? {}),
+          body: contract.body ? parseWith(contract.body, readJsonBody(event)) : undefined,
+        } as ParsedRequest<R>;
+        const result = await run(request);
+        return { ...result, headers: { ...result.headers, 'x-correlation-id': correlationId() ?? '' } };
+      }),
+    );
 }
 
 /** A JSON answer. */
@@ -83,10 +87,11 @@ async function authorize(event: HttpEvent, route: HttpRoute): Promise<Caller> {
   const claims = event.requestContext.authorizer?.jwt?.claims;
   // On AWS the JWT authorizer has already verified the token; no claims means no token reached us.
   if (!claims) throw new UnauthorizedError('A bearer token is required for this route');
-  if (!groupsOf(claims).includes(roleGroups[role])) {
-    throw new ForbiddenError(`This route is for the ${role} role`);
-  }
-  return callerFrom(role, claims);
+  // The route's own role first, so that someone in both groups acts in the route's role.
+  const allowed = [role, ...(route.alsoFor ?? [])];
+  const signedIn = allowed.find((r) => groupsOf(claims).includes(roleGroups[r]));
+  if (!signedIn) throw new ForbiddenError(`This route is for the ${allowed.join(' or ')} role`);
+  return callerFrom(signedIn, claims);
 }
 
 function callerFrom(role: 'coordinator' | 'tutor', claims: Record<string, unknown>): Caller {

@@ -394,14 +394,12 @@ describe('withdrawal and offers', () => {
     // Withdraw 5 accepted ones at once; their places are offered to waitlisted ones.
     const accepted = applicants.slice(0, places);
     await Promise.all(
-      accepted
-        .slice(0, 5)
-        .map((a) =>
-          callRoute(withdraw, 'POST /applications/{applicationId}/withdraw', {
-            path: { applicationId: a.applicationId },
-            query: { token: a.token },
-          }),
-        ),
+      accepted.slice(0, 5).map((a) =>
+        callRoute(withdraw, 'POST /applications/{applicationId}/withdraw', {
+          path: { applicationId: a.applicationId },
+          query: { token: a.token },
+        }),
+      ),
     );
     await bus.idle();
     const offered = (await Promise.all(applicants.map(async (a) => ({ a, s: await statusOf(a) })))).filter(
@@ -611,3 +609,26 @@ async function redeliver(events: BusEvent[]): Promise<void> {
     }
   }
 }
+
+describe('correlation', () => {
+  it('a request id follows the request through the events it causes, also those of downstream handlers', async () => {
+    const { roundId, applicants } = await roundWithApplicants(3, { places: 2 });
+    await selectNow(roundId);
+    await bus.idle();
+    const correlationId = `corr-${unique()}`;
+    const response = await callRoute(withdraw, 'POST /applications/{applicationId}/withdraw', {
+      path: { applicationId: applicants[0]!.applicationId },
+      query: { token: applicants[0]!.token },
+      headers: { 'x-correlation-id': correlationId },
+    });
+    expect(response.headers['x-correlation-id']).toBe(correlationId);
+    await bus.idle();
+    const traced = bus
+      .publishedEvents()
+      .filter((e) => (e.detail as { _meta?: { correlationId?: string } })._meta?.correlationId === correlationId)
+      .map((e) => e['detail-type']);
+    // ApplicationWithdrawn and PlaceFreed from the request; PlaceOffered from the handler of PlaceFreed.
+    expect(traced).toEqual(expect.arrayContaining(['ApplicationWithdrawn', 'PlaceFreed', 'PlaceOffered']));
+    expect(bus.publishedEvents().filter((e) => e['detail-type'] === 'PlaceOffered').length).toBeGreaterThan(0);
+  });
+});
