@@ -1,0 +1,129 @@
+// Export and erasure of one person against DynamoDB Local: everything found, then nothing left but counts.
+import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler as apply } from '../../functions/intake/handlers/apply.js';
+import { handler as createRound } from '../../functions/intake/handlers/create-round.js';
+import { handler as getRound } from '../../functions/intake/handlers/get-round.js';
+import { handler as erase } from '../../functions/privacy/handlers/erase-person.js';
+import { handler as exportPerson } from '../../functions/privacy/handlers/export-person.js';
+import { handler as select } from '../../functions/selection/handlers/select.js';
+import { dynamo } from '../../functions/shared/aws.js';
+import { suppress } from '../../functions/shared/suppression.js';
+import { applyEnvironment } from '../../local/aws-env.js';
+import { startEventBus, type LocalEventBus } from '../../local/event-bus.js';
+import { createIsolatedTable, readInbox } from '../../local/testing.js';
+import { callRoute, coordinatorClaims } from '../support/invoke.js';
+
+let bus: LocalEventBus;
+let tableName: string;
+let restoreEnv: () => void;
+const coordinator = coordinatorClaims('kaisa@example.fi');
+const unique = () => Math.random().toString(36).slice(2, 10);
+
+beforeAll(async () => {
+  tableName = await createIsolatedTable('privacy');
+  bus = await startEventBus({ port: 0, retry: { attempts: 3, baseDelayMs: 5 } });
+  restoreEnv = applyEnvironment({
+    TABLE_NAME: tableName,
+    EVENT_BUS_NAME: bus.busName,
+    EMAIL_FROM: 'no-reply@sparraus.local',
+    PUBLIC_URL: 'http://localhost:3000',
+    AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
+  });
+});
+
+afterAll(async () => {
+  await bus?.stop();
+  restoreEnv?.();
+});
+
+async function scanAll() {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: ScanCommandInput['ExclusiveStartKey'];
+  do {
+    const page = await dynamo().send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+describe('privacy', () => {
+  it('exports everything about a person, then erases it everywhere while the counts stay', async () => {
+    const person = `Maija.${unique()}@Example.fi`;
+    const other = `other-${unique()}@example.fi`;
+    const round = await callRoute(createRound, 'POST /rounds', {
+      claims: coordinator,
+      body: {
+        name: 'Kevät',
+        region: '01',
+        places: 1,
+        opensAt: new Date(Date.now() - 3600_000).toISOString(),
+        closesAt: new Date(Date.now() + 86_400_000).toISOString(),
+        languages: ['fi'],
+      },
+    });
+    const roundId: string = round.body.roundId;
+    for (const [code, email] of [
+      ['091', person],
+      ['049', other],
+    ] as const) {
+      const applied = await callRoute(apply, 'POST /rounds/{roundId}/applications', {
+        path: { roundId },
+        body: {
+          municipality: { code, name: `Kunta ${code}` },
+          contact: { name: 'Maija Meikäläinen', email, ...(email === person ? { phone: '+358 40 123 4567' } : {}) },
+          language: 'fi',
+          themes: ['etätuki'],
+          consent: true,
+        },
+      });
+      expect(applied.status).toBe(201);
+    }
+    await callRoute(select, 'POST /rounds/{roundId}/selection', {
+      claims: coordinator,
+      path: { roundId },
+      body: { policy: 'first-come', force: true },
+    });
+    await bus.idle();
+    await suppress(person, { kind: 'complaint', at: new Date().toISOString() });
+    expect((await readInbox({ to: person })).length).toBe(2);
+    const countsBefore = (await callRoute(getRound, 'GET /rounds/{roundId}', { path: { roundId } })).body;
+
+    const exported = await callRoute(exportPerson, 'POST /privacy/export', { claims: coordinator, body: { email: person } });
+    expect(exported.status).toBe(200);
+    expect(exported.body.data.application).toHaveLength(1);
+    expect(exported.body.data.application[0]).toMatchObject({
+      contact: { email: person.toLowerCase(), phone: '+358 40 123 4567' },
+      roundId,
+    });
+    expect(exported.body.data.application[0].accessToken).toBeUndefined();
+    expect(exported.body.data.email.map((e: { kind: string }) => e.kind).sort()).toEqual(['accepted', 'application-received']);
+    expect(exported.body.data.suppression).toHaveLength(1);
+
+    const erased = await callRoute(erase, 'POST /privacy/erase', { claims: coordinator, body: { email: person.toUpperCase() } });
+    expect(erased.status).toBe(200);
+    expect(erased.body.items).toBe(exported.body.count);
+
+    const everything = await scanAll();
+    const text = JSON.stringify(everything).toLowerCase();
+    expect(text).not.toContain(person.toLowerCase());
+    expect(text).not.toContain('+358 40 123 4567');
+    // The other person is untouched, and so are the counts.
+    expect(text).toContain(other);
+    expect((await callRoute(getRound, 'GET /rounds/{roundId}', { path: { roundId } })).body).toEqual(countsBefore);
+
+    const record = everything.find((item) => item.type === 'erasure' && item.erasureId === erased.body.erasureId);
+    expect(record).toMatchObject({ by: 'kaisa@example.fi', at: expect.any(String) });
+
+    const again = await callRoute(exportPerson, 'POST /privacy/export', { claims: coordinator, body: { email: person } });
+    expect(again.body.count).toBe(0);
+  });
+
+  it('refuses a bad address and a caller who is not a coordinator', async () => {
+    const bad = await callRoute(erase, 'POST /privacy/erase', { claims: coordinator, body: { email: 'nope' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues[0].path).toBe('email');
+    expect((await callRoute(erase, 'POST /privacy/erase', { body: { email: 'a@example.fi' } })).status).toBe(401);
+  });
+});
