@@ -18,6 +18,10 @@ export interface Round {
   selectionPolicy: SelectionPolicy;
   carryOverWhen: 'next-round-opens' | 'round-completes';
   carryOverHours: number;
+  /** Days after completion when personal data is erased (rounds made before the setting: 365). */
+  retentionDays?: number;
+  /** Set when the retention sweep has erased the round's personal data. */
+  personalDataErasedAt?: string;
   createdAt: string;
   createdBy: string;
   /** How many applications arrived; kept by the same transaction that stores each one. */
@@ -80,6 +84,8 @@ export interface Application {
 
 const utc = (iso: string) => new Date(iso).toISOString();
 
+export const defaultRetentionDays = 365;
+
 export function newRound(input: CreateRoundBody, ids: { roundId: string; now: Date; createdBy: string }): Round {
   return {
     roundId: ids.roundId,
@@ -94,6 +100,7 @@ export function newRound(input: CreateRoundBody, ids: { roundId: string; now: Da
     selectionPolicy: input.selectionPolicy,
     carryOverWhen: input.carryOverWhen,
     carryOverHours: input.carryOverHours,
+    retentionDays: input.retentionDays,
     createdAt: ids.now.toISOString(),
     createdBy: ids.createdBy,
     applications: 0,
@@ -128,6 +135,7 @@ export function toRoundView(round: Round, now: Date): RoundView {
     selectionPolicy: round.selectionPolicy,
     carryOverWhen: round.carryOverWhen,
     carryOverHours: round.carryOverHours,
+    retentionDays: round.retentionDays ?? defaultRetentionDays,
     accepted: round.accepted,
     status: roundStatus(round, now),
     createdAt: round.createdAt,

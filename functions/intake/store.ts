@@ -228,6 +228,17 @@ export class IntakeStore {
     return items.map((item) => strip<Application>(item));
   }
 
+  async markPersonalDataErased(roundId: string, at: string): Promise<void> {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: roundKey(roundId),
+        UpdateExpression: 'SET personalDataErasedAt = if_not_exists(personalDataErasedAt, :at)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
   async markConfirmationSent(applicationId: string, at: string): Promise<void> {
     await dynamo().send(
       new UpdateCommand({

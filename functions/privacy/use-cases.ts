@@ -4,6 +4,8 @@ import { DeleteCommand, PutCommand, ScanCommand, TransactWriteCommand, type Scan
 import { dynamo } from '../shared/aws.js';
 import { config } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
+import { defaultRetentionDays } from '../intake/domain.js';
+import { intakeStore } from '../intake/store-instance.js';
 import { anonymise, dropEntirely, exported, keyMentions, mentions, placeholderFor, type Item } from './domain.js';
 
 /**
@@ -11,11 +13,15 @@ import { anonymise, dropEntirely, exported, keyMentions, mentions, placeholderFo
  * one way to be sure that nothing (a log note, an email record) is missed.
  */
 async function itemsMentioning(email: string): Promise<Item[]> {
+  return scanWhere((item) => mentions(item, email));
+}
+
+async function scanWhere(keep: (item: Item) => boolean): Promise<Item[]> {
   const found: Item[] = [];
   let ExclusiveStartKey: ScanCommandInput['ExclusiveStartKey'];
   do {
     const page = await dynamo().send(new ScanCommand({ TableName: config.tableName(), ExclusiveStartKey, ConsistentRead: true }));
-    found.push(...(page.Items ?? []).filter((item) => mentions(item, email)));
+    found.push(...(page.Items ?? []).filter(keep));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return found;
@@ -33,9 +39,16 @@ export async function exportPerson(email: string, at: Date) {
  * statuses stay, so the aggregates do not change. Recorded as who and when, never whom.
  */
 export async function erasePerson(email: string, by: string, at: Date): Promise<{ erasureId: string; items: number }> {
+  const items = await itemsMentioning(email);
+  await eraseIn(items, email);
+  const erasureId = await recordErasure(by, at, items.length);
+  return { erasureId, items: items.length };
+}
+
+/** Anonymises `email` in `items` (dropping those that mean nothing without it, re-keying those keyed by it). */
+async function eraseIn(items: Item[], email: string): Promise<void> {
   const tableName = config.tableName();
   const placeholder = placeholderFor(email);
-  const items = await itemsMentioning(email);
   for (const item of items) {
     const key = { pk: item.pk, sk: item.sk };
     if (dropEntirely(item)) {
@@ -57,21 +70,61 @@ export async function erasePerson(email: string, by: string, at: Date): Promise<
       await dynamo().send(new PutCommand({ TableName: tableName, Item: erased, ConditionExpression: 'attribute_exists(pk)' }));
     }
   }
+}
+
+async function recordErasure(by: string, at: Date, items: number): Promise<string> {
   const erasureId = randomUUID();
   await dynamo().send(
     new PutCommand({
-      TableName: tableName,
-      Item: {
-        pk: `ERASURE#${erasureId}`,
-        sk: 'ERASURE',
-        type: 'erasure',
-        erasureId,
-        by,
-        at: at.toISOString(),
-        items: items.length,
-      },
+      TableName: config.tableName(),
+      Item: { pk: `ERASURE#${erasureId}`, sk: 'ERASURE', type: 'erasure', erasureId, by, at: at.toISOString(), items },
     }),
   );
-  logger.info('personal data erased', { erasureId, items: items.length });
-  return { erasureId, items: items.length };
+  logger.info('personal data erased', { erasureId, items });
+  return erasureId;
+}
+
+/**
+ * Retention: erases the personal data of every round completed longer ago than its retention
+ * setting. Only what belongs to that round goes (its applications, their emails, its webinars'
+ * registrations): the same person may still take part in a later round.
+ */
+export async function eraseExpiredRounds(at: Date): Promise<number> {
+  let erased = 0;
+  for (const round of await intakeStore().listRounds()) {
+    if (!round.completedAt || round.personalDataErasedAt) continue;
+    const due = new Date(round.completedAt).getTime() + (round.retentionDays ?? defaultRetentionDays) * 86_400_000;
+    if (due > at.getTime()) continue;
+    const applications = await intakeStore().listRoundApplications(round.roundId);
+    // Everything that refers to the round or one of its applications, and what refers to those.
+    const ids = new Set([round.roundId, ...applications.map((a) => a.applicationId)]);
+    const related = await scanWhere((item) => [...ids].some((id) => mentions(item, id)));
+    for (const item of related) {
+      for (const field of ['webinarId', 'engagementId', 'registrationId', 'meetingId']) {
+        if (typeof item[field] === 'string') ids.add(item[field]);
+      }
+    }
+    const scope = await scanWhere((item) => [...ids].some((id) => mentions(item, id)));
+    const emails = new Set(applications.map((a) => a.contact.email));
+    for (const item of scope)
+      if (item.type === 'registration' || item.type === 'invitation') for (const found of emailsIn(item)) emails.add(found);
+    for (const email of emails)
+      await eraseIn(
+        scope.filter((item) => mentions(item, email)),
+        email,
+      );
+    await intakeStore().markPersonalDataErased(round.roundId, at.toISOString());
+    await recordErasure(`retention:${round.roundId}`, at, emails.size);
+    erased += 1;
+  }
+  return erased;
+}
+
+function emailsIn(value: unknown): string[] {
+  if (typeof value === 'string') {
+    return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) && !value.endsWith('@erased.invalid') ? [value.toLowerCase()] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap(emailsIn);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(emailsIn);
+  return [];
 }

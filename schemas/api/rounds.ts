@@ -25,6 +25,8 @@ const roundFields = {
   carryOverWhen: CarryOverWhen,
   /** How long a carry-over question waits for an answer, in hours. */
   carryOverHours: z.int().min(1).max(1440),
+  /** Days after completion when the round's personal data is erased; counts and themes stay. */
+  retentionDays: z.int().min(1).max(3650),
 };
 
 export const CreateRoundBody = z
@@ -35,6 +37,7 @@ export const CreateRoundBody = z
     selectionPolicy: roundFields.selectionPolicy.default('first-come'),
     carryOverWhen: roundFields.carryOverWhen.default('next-round-opens'),
     carryOverHours: roundFields.carryOverHours.default(168),
+    retentionDays: roundFields.retentionDays.default(365),
   })
   .refine((r) => Date.parse(r.closesAt) > Date.parse(r.opensAt), {
     path: ['closesAt'],
@@ -57,6 +60,7 @@ export const RoundView = z.object({
   selectionPolicy: SelectionPolicy,
   carryOverWhen: CarryOverWhen,
   carryOverHours: z.int(),
+  retentionDays: z.int(),
   accepted: z.int(),
   status: RoundStatus,
   selectedAt: IsoDateTime.optional(),

@@ -7,6 +7,9 @@ import { handler as getRound } from '../../functions/intake/handlers/get-round.j
 import { handler as erase } from '../../functions/privacy/handlers/erase-person.js';
 import { handler as exportPerson } from '../../functions/privacy/handlers/export-person.js';
 import { handler as select } from '../../functions/selection/handlers/select.js';
+import { handler as completeRound } from '../../functions/selection/handlers/complete-round.js';
+import { handler as eraseExpiredRounds } from '../../functions/privacy/handlers/erase-expired-rounds.js';
+import { advanceClock, resetClock } from '../../functions/shared/clock.js';
 import { dynamo } from '../../functions/shared/aws.js';
 import { suppress } from '../../functions/shared/suppression.js';
 import { applyEnvironment } from '../../local/aws-env.js';
@@ -125,5 +128,65 @@ describe('privacy', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.issues[0].path).toBe('email');
     expect((await callRoute(erase, 'POST /privacy/erase', { body: { email: 'a@example.fi' } })).status).toBe(401);
+  });
+
+  it('retention erases a completed round’s personal data after its set time, and nothing of other rounds', async () => {
+    const person = `retained-${unique()}@example.fi`;
+    const rounds: string[] = [];
+    for (const name of ['Vanha', 'Uusi']) {
+      const round = await callRoute(createRound, 'POST /rounds', {
+        claims: coordinator,
+        body: {
+          name,
+          region: '01',
+          places: 2,
+          opensAt: new Date(Date.now() - 3600_000).toISOString(),
+          closesAt: new Date(Date.now() + 86_400_000).toISOString(),
+          languages: ['fi'],
+          retentionDays: 30,
+        },
+      });
+      rounds.push(round.body.roundId);
+      await callRoute(apply, 'POST /rounds/{roundId}/applications', {
+        path: { roundId: round.body.roundId },
+        body: {
+          municipality: { code: '091', name: 'Helsinki' },
+          contact: { name: 'Retained', email: person },
+          language: 'fi',
+          themes: ['x'],
+          consent: true,
+        },
+      });
+    }
+    const [old, current] = rounds as [string, string];
+    await callRoute(select, 'POST /rounds/{roundId}/selection', {
+      claims: coordinator,
+      path: { roundId: old },
+      body: { policy: 'first-come', force: true },
+    });
+    await callRoute(completeRound, 'POST /rounds/{roundId}/complete', { claims: coordinator, path: { roundId: old } });
+    await bus.idle();
+    const countsBefore = (await callRoute(getRound, 'GET /rounds/{roundId}', { path: { roundId: old } })).body;
+
+    try {
+      advanceClock(29 * 86_400_000);
+      await eraseExpiredRounds({} as never);
+      expect(JSON.stringify(await scanAll())).toContain(`"roundId":"${old}"`);
+      expect((await scanAll()).filter((i) => i.roundId === old && JSON.stringify(i).includes(person))).not.toHaveLength(0);
+
+      advanceClock(2 * 86_400_000);
+      await eraseExpiredRounds({} as never);
+      await eraseExpiredRounds({} as never);
+    } finally {
+      resetClock();
+    }
+    const items = await scanAll();
+    const mentioning = items.filter((i) => JSON.stringify(i).includes(person));
+    // Only the other round's application (and its confirmation email) still name the person.
+    expect(mentioning.length).toBeGreaterThan(0);
+    for (const item of mentioning) expect(JSON.stringify(item)).not.toContain(old);
+    expect(mentioning.some((i) => i.roundId === current)).toBe(true);
+    expect((await callRoute(getRound, 'GET /rounds/{roundId}', { path: { roundId: old } })).body).toEqual(countsBefore);
+    expect(items.filter((i) => i.type === 'erasure' && i.by === `retention:${old}`)).toHaveLength(1);
   });
 });
