@@ -4,6 +4,7 @@
 // copy. When SES is down or throttling, the email waits in the record (the outbox) and a schedule
 // retries it with backoff until it is sent, once. Suppressed addresses (bounces, complaints) are
 // never mailed again; the skip is recorded.
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -46,6 +47,9 @@ export class EmailInProgressError extends Error {
 const claimLeaseMs = 60_000;
 /** Outbox retry delays: 1, 2, 4 … minutes, at most an hour apart. */
 const retryDelayMs = (attempt: number) => Math.min(60 * 60_000, 60_000 * 2 ** Math.max(0, attempt - 1));
+
+/** Keys may contain addresses (one invitation per address): logs get a digest instead. */
+const logId = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
 
 const recordKey = (key: string) => ({ pk: `EMAIL#${key}`, sk: 'EMAIL' });
 const outboxKey = (dueAt: string, key: string) => ({ pk: 'DUE#email', sk: `${dueAt}#${key}` });
@@ -121,7 +125,13 @@ async function deliver(email: OutgoingEmail | StoredEmail, attempt: number, clai
       throw error;
     }
     const dueAt = new Date(now().getTime() + retryDelayMs(attempt)).toISOString();
-    logger.warn('email parked in the outbox', { key: email.key, attempt, dueAt, error: (error as Error).name });
+    logger.warn('email parked in the outbox', {
+      email: logId(email.key),
+      kind: email.kind,
+      attempt,
+      dueAt,
+      error: (error as Error).name,
+    });
     await dynamo().send(
       new TransactWriteCommand({
         TransactItems: [
@@ -227,7 +237,7 @@ async function recordSuppressed(email: OutgoingEmail, at: Date): Promise<SendOut
     .catch((error) => {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     });
-  logger.info('email skipped: address suppressed', { key: email.key, kind: email.kind });
+  logger.info('email skipped: address suppressed', { email: logId(email.key), kind: email.kind });
   return 'suppressed';
 }
 
