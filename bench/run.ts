@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--runs N] [--analyze]`: bundle size and module init of every handler,
+// `npm run bench [-- --quick] [--runs N] [--analyze] [--skip-burst]`: bundle size and module init of every handler,
 // each next to a floor measured in the same run, as one table on stdout and JSON under .bench/.
 // Progress goes to stderr. Issue 8 lists what comes next (DynamoDB requests, burst, memory, ...).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,6 +18,7 @@ import {
   type Bundle,
   type SdkClient,
 } from './bundle.js';
+import { runBurst } from './burst.js';
 import { timeImport } from './init.js';
 import { fixed, formatTable, kb, median, ratio, times, type Column } from './report.js';
 
@@ -26,6 +27,7 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     runs: { type: 'string' },
     analyze: { type: 'boolean', default: false },
+    'skip-burst': { type: 'boolean', default: false },
   },
 });
 const runs = args.runs !== undefined ? Number(args.runs) : args.quick ? 3 : 20;
@@ -161,6 +163,19 @@ if (args.analyze) {
   if (files.length > shown) process.stdout.write(`   … ${files.length - shown} smaller files\n`);
 }
 
+// --- 4. Registration burst (issue 5) --------------------------------------------------------------
+const burst = args['skip-burst'] ? undefined : await runBurst({ log });
+if (burst) {
+  const l = burst.latencyMs;
+  process.stdout.write(
+    `\nburst: ${burst.registrations} registrations at once for ${burst.seats} seats: ${burst.confirmed} confirmed, ` +
+      `${burst.waitlisted} waitlisted (positions 1..${burst.waitlisted} ${burst.positionsExact ? 'exact' : 'NOT exact'}), ` +
+      `${burst.failed} failed; ${fixed(burst.perSecond, 0)} registrations/s; latency p50 ${fixed(l.p50, 0)} ms, ` +
+      `p95 ${fixed(l.p95, 0)} ms, p99 ${fixed(l.p99, 0)} ms; ${burst.addressesWithOneEmail} addresses with exactly one email, ` +
+      `all delivered after ${fixed(burst.untilEmailsMs / 1000, 1)} s\n`,
+  );
+}
+
 const handlerRows = rows.filter(isHandler);
 const span = (values: number[], format: (v: number) => string) => {
   const [lo, hi] = [Math.min(...values), Math.max(...values)];
@@ -177,6 +192,7 @@ const report = {
   cpu: `${cpus()[0]?.model ?? 'unknown'} ×${cpus().length}`,
   esbuild: esbuildVersion,
   bundles: rows,
+  burst,
 };
 const outDir = join(projectRoot, '.bench');
 await mkdir(outDir, { recursive: true });

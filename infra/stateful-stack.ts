@@ -10,13 +10,13 @@ import {
   type IUserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, type ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { EventBus, Match, type IEventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
+import { eventBusName } from './names.js';
 import { tableKeys } from './table-definition.js';
 import { roleGroups } from './wiring.js';
 
-/** Name of the custom event bus every capability publishes to. */
-export const eventBusName = 'sparraus';
+export { eventBusName };
 
 /** What the stateless stack needs from this one. */
 export interface StatefulResources {
@@ -51,11 +51,12 @@ export class StatefulStack extends Stack {
     });
 
     const eventBus = new EventBus(this, 'EventBus', { eventBusName });
-    // The archive lets us replay events into a fixed or new subscriber. Events carry personal data
-    // (contact emails), so the retention bounds how long an erased person can linger here.
+    // The archive lets us replay events into a fixed or new subscriber. Our own events carry ids,
+    // never personal data; AWS service events forwarded onto the bus do (an SES bounce names the
+    // address), so only ours (source sparraus.*) are kept, and an erased person lingers nowhere here.
     eventBus.archive('Archive', {
-      description: 'Every event on the sparraus bus, for replay',
-      eventPattern: { account: [this.account] },
+      description: 'Every sparraus.* event on the sparraus bus, for replay',
+      eventPattern: { account: [this.account], source: Match.prefix('sparraus.') },
       retention: Duration.days(365),
     });
 

@@ -1,4 +1,4 @@
-// Stateless stack: one Lambda function per handler, the HTTP API, event rules and schedules, all built from the wiring table.
+// Stateless stack: one Lambda function per handler, the HTTP API, event rules and schedules, their dead-letter queues and alarms, all built from the wiring table.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, CfnParameter, Duration, Fn, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
@@ -6,18 +6,26 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { EventBus as EventBusTarget, LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { ConfigurationSet, ConfigurationSetTlsPolicy, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import {
+  ConfigurationSet,
+  ConfigurationSetTlsPolicy,
+  EmailSendingEvent,
+  EventDestination,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { envNames } from '../functions/shared/config.js';
+import { AlarmsStack } from './alarms.js';
 import { handlerBundling, handlerRuntime } from './bundling.js';
+import { eventBusName, forwardRuleName, handlerTag, ruleName } from './names.js';
 import type { StatefulResources } from './stateful-stack.js';
 import { tableKeys } from './table-definition.js';
 import {
@@ -27,6 +35,7 @@ import {
   httpRoutes,
   needsOf,
   scheduleRules,
+  type EventRule,
   type HandlerId,
   type HttpRoute,
   type Need,
@@ -35,13 +44,7 @@ import {
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/** Tag on every function naming its handler id, so template, console and bill all say which handler it is. */
-export const handlerTag = 'sparraus:handler';
-
-/** Physical name of the EventBridge rule for a key of `eventRules` or `scheduleRules`. */
-export function ruleName(key: string): string {
-  return `sparraus-${key}`;
-}
+export { forwardRuleName, handlerTag, ruleName };
 
 // How long each kind of trigger may run, and how hard asynchronous triggers retry. A handler named
 // under several kinds gets the longest timeout.
@@ -81,6 +84,8 @@ export class StatelessStack extends Stack {
   /** The function of each handler id. */
   readonly functions: ReadonlyMap<HandlerId, NodejsFunction>;
   readonly api: HttpApi;
+  /** Nested stack with the alarm topic and every alarm. */
+  readonly alarms: AlarmsStack;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -98,6 +103,17 @@ export class StatelessStack extends Stack {
       allowedPattern: '^[a-zA-Z0-9_-]{1,64}$',
       description: 'Name of the SES configuration set this stack creates and every email is sent through.',
     });
+    const alarmEmail = new CfnParameter(this, 'AlarmEmail', {
+      type: 'String',
+      default: '',
+      allowedPattern: '^$|^[^@\\s]+@[^@\\s]+$',
+      description:
+        'Address the CloudWatch alarms (dead letters, function errors and throttles) are mailed to; empty for none. ' +
+        'SNS first mails it a link to confirm the subscription.',
+    });
+    const alarms = new AlarmsStack(this, 'Alarms', { alarmEmail: alarmEmail.valueAsString });
+    this.alarms = alarms;
+
     // Mails carry personal data and secret status links, so they only leave over TLS.
     const configurationSet = new ConfigurationSet(this, 'SesConfigurationSet', {
       configurationSetName: configurationSetName.valueAsString,
@@ -217,6 +233,7 @@ export class StatelessStack extends Stack {
       });
       for (const need of needs) need.grant(fn);
       Tags.of(fn).add(handlerTag, handlerId);
+      alarms.forFunction(name, handlerId, fn);
       functions.set(handlerId, fn);
     }
     this.functions = functions;
@@ -278,11 +295,9 @@ export class StatelessStack extends Stack {
     }
 
     // --- Events and schedules ------------------------------------------------------------------
-    const deadLetters = new Map<HandlerId, Queue>();
-    const deadLettersOf = (handlerId: HandlerId, retry: typeof eventRetry): Queue => {
-      let queue = deadLetters.get(handlerId);
-      if (queue) return queue;
-      queue = new Queue(this, `${constructName(handlerId)}DeadLetters`, {
+    /** A dead-letter queue with its alarm; `of` says whose failures end in it. */
+    const newDeadLetterQueue = (id: string, of: string): Queue => {
+      const queue = new Queue(this, id, {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         retentionPeriod: Duration.days(14),
@@ -290,9 +305,20 @@ export class StatelessStack extends Stack {
       Validations.of(queue).acknowledge({
         id: 'AwsSolutions-SQS3',
         reason:
-          `This queue is itself the dead-letter queue of ${handlerId}: its EventBridge targets and its ` +
-          'asynchronous invocations end here; a dead-letter queue behind it would only move the same messages.',
+          `This queue is itself the dead-letter queue of ${of}: failed deliveries end here; ` +
+          'a dead-letter queue behind it would only move the same messages.',
       });
+      alarms.forDeadLetters(id, queue, of);
+      return queue;
+    };
+    const deadLetters = new Map<HandlerId, Queue>();
+    const deadLettersOf = (handlerId: HandlerId, retry: typeof eventRetry): Queue => {
+      let queue = deadLetters.get(handlerId);
+      if (queue) return queue;
+      queue = newDeadLetterQueue(
+        `${constructName(handlerId)}DeadLetters`,
+        `${handlerId} (its EventBridge targets and its asynchronous invocations)`,
+      );
       // EventBridge's DLQ only catches events it could not hand to Lambda; errors thrown by the
       // handler are retried by Lambda's async invoke and then need this destination to be kept.
       fnOf(handlerId).configureAsyncInvoke({ ...retry.lambda, onFailure: new SqsDestination(queue) });
@@ -314,6 +340,50 @@ export class StatelessStack extends Stack {
         ],
       });
     }
+    // --- AWS service events ----------------------------------------------------------------------
+    // AWS services (SES here) put their events on the default bus only. For each eventRules entry on
+    // an AWS source, a rule there forwards exactly the events of its pattern to the sparraus bus,
+    // where the entry's own rule (above) delivers them like any other event.
+    const defaultBus = EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    const sesDetailTypes = new Set<string>();
+    for (const [key, entry] of Object.entries(eventRules) as [string, EventRule][]) {
+      const sources = entry.pattern.source;
+      if (!sources.some(isAwsSource)) continue;
+      const [source] = sources;
+      if (sources.length !== 1 || !source) {
+        throw new Error(`eventRules.${key}: a rule on AWS service events names exactly one source, not ${sources.join(', ')}`);
+      }
+      let detail: Record<string, unknown> | undefined;
+      if (source === 'aws.ses') {
+        entry.pattern['detail-type'].forEach((t) => sesDetailTypes.add(t));
+        // Only mail sent through this stack's configuration set: other senders in the account may
+        // publish SES events to the default bus too, and their bounces are not ours to act on.
+        detail = { mail: { tags: { 'ses:configuration-set': [configurationSet.configurationSetName] } } };
+      }
+      new Rule(this, `ForwardRule${key}`, {
+        ruleName: forwardRuleName(key),
+        description: `${source} events of eventRules.${key}: default bus -> ${eventBusName} bus`,
+        eventBus: defaultBus,
+        eventPattern: { source: [source], detailType: [...entry.pattern['detail-type']], ...(detail ? { detail } : {}) },
+        // Bus targets take no retry policy: EventBridge retries them for 24 hours, then dead-letters.
+        targets: [
+          new EventBusTarget(eventBus, {
+            deadLetterQueue: newDeadLetterQueue(
+              `Forward${key}DeadLetters`,
+              `the forwarding of eventRules.${key} from the default bus to the ${eventBusName} bus`,
+            ),
+          }),
+        ],
+      });
+    }
+    // The configuration set publishes exactly the SES event types that a forwarded rule asks for.
+    if (sesDetailTypes.size > 0) {
+      configurationSet.addEventDestination('ToDefaultBus', {
+        destination: EventDestination.eventBus(defaultBus),
+        events: [...sesDetailTypes].map(sesEmailSendingEvent),
+      });
+    }
+
     for (const [key, entry] of Object.entries(scheduleRules)) {
       new Rule(this, `ScheduleRule${key}`, {
         ruleName: ruleName(key),
@@ -330,6 +400,10 @@ export class StatelessStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'SesConfigurationSetNameOutput', { value: configurationSet.configurationSetName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: alarms.topic.topicArn,
+      description: 'SNS topic every alarm notifies (AlarmEmail is subscribed to it; add other subscriptions here)',
+    });
   }
 }
 
@@ -349,6 +423,30 @@ function publicRouteReason(routeKey: RouteKey, route: HttpRoute): string {
 /** Handlers behind a route with `acceptsBearer`: they verify bearer tokens themselves and need JWT_ISSUER/JWT_AUDIENCE. */
 export function handlersVerifyingBearer(): Set<HandlerId> {
   return new Set((Object.values(httpRoutes) as HttpRoute[]).filter((r) => r.acceptsBearer?.length).map((r) => r.handler));
+}
+
+function isAwsSource(source: string): boolean {
+  return source.startsWith('aws.');
+}
+
+/** SES event type of each `detail-type` that SES gives its events on EventBridge. */
+const sesEventOfDetailType: Record<string, EmailSendingEvent> = {
+  'Email Sent': EmailSendingEvent.SEND,
+  'Email Rejected': EmailSendingEvent.REJECT,
+  'Email Bounced': EmailSendingEvent.BOUNCE,
+  'Email Complaint Received': EmailSendingEvent.COMPLAINT,
+  'Email Delivered': EmailSendingEvent.DELIVERY,
+  'Email Opened': EmailSendingEvent.OPEN,
+  'Email Clicked': EmailSendingEvent.CLICK,
+  'Email Rendering Failed': EmailSendingEvent.RENDERING_FAILURE,
+  'Email Delivery Delayed': EmailSendingEvent.DELIVERY_DELAY,
+  'Email Subscribed': EmailSendingEvent.SUBSCRIPTION,
+};
+
+function sesEmailSendingEvent(detailType: string): EmailSendingEvent {
+  const event = sesEventOfDetailType[detailType];
+  if (!event) throw new Error(`No SES event type publishes the detail-type ${JSON.stringify(detailType)}`);
+  return event;
 }
 
 /** `intake/create-round` -> `IntakeCreateRound`, a construct id that stays readable in the console. */

@@ -4,6 +4,7 @@
 // handlers import it (for their route's role) without pulling in CDK or the SDK: it names events
 // through the event catalogue and nothing else.
 import { patternFor } from '../schemas/events/catalogue.js';
+import { sesEmailEventPattern } from '../schemas/events/ses.js';
 
 /** Who may call a route. `public` needs no token; the others need a bearer JWT in that Cognito group. */
 export type Role = 'public' | 'coordinator' | 'tutor';
@@ -31,6 +32,11 @@ export interface HttpRoute {
    * since the HTTP API cannot make an authorizer optional).
    */
   readonly acceptsBearer?: readonly Exclude<Role, 'public'>[];
+  /**
+   * On a signed-in route: further roles whose token is also taken (e.g. a coordinator on a tutor
+   * route). The JWT authorizer proves the token as for `role`; the handler checks the group.
+   */
+  readonly alsoFor?: readonly Exclude<Role, 'public'>[];
   readonly needs?: readonly Need[];
 }
 
@@ -70,6 +76,59 @@ export const httpRoutes = {
     needs: ['publish-events'],
   },
   'POST /applications/{applicationId}/offer': { handler: 'selection/answer-offer', role: 'public', needs: ['publish-events'] },
+
+  'POST /tutors': { handler: 'tutoring/create-tutor', role: 'coordinator' },
+  'GET /tutors': { handler: 'tutoring/list-tutors', role: 'coordinator' },
+  'PATCH /tutors/{tutorId}': { handler: 'tutoring/update-tutor', role: 'coordinator' },
+  'POST /engagements/{engagementId}/tutor': { handler: 'tutoring/assign-tutor', role: 'coordinator', needs: ['publish-events'] },
+  'GET /rounds/{roundId}/engagements': { handler: 'tutoring/list-round-engagements', role: 'coordinator' },
+  'GET /me/engagements': { handler: 'tutoring/list-my-engagements', role: 'tutor' },
+  'GET /engagements/{engagementId}': { handler: 'tutoring/get-engagement', role: 'tutor', alsoFor: ['coordinator'] },
+  'POST /engagements/{engagementId}/meetings': {
+    handler: 'tutoring/schedule-meeting',
+    role: 'tutor',
+    alsoFor: ['coordinator'],
+    needs: ['publish-events'],
+  },
+  'PATCH /meetings/{meetingId}': {
+    handler: 'tutoring/change-meeting',
+    role: 'tutor',
+    alsoFor: ['coordinator'],
+    needs: ['publish-events'],
+  },
+  'POST /meetings/{meetingId}/log': {
+    handler: 'tutoring/log-session',
+    role: 'tutor',
+    alsoFor: ['coordinator'],
+    needs: ['publish-events'],
+  },
+  'POST /engagements/{engagementId}/complete': {
+    handler: 'tutoring/complete-engagement',
+    role: 'tutor',
+    alsoFor: ['coordinator'],
+    needs: ['publish-events'],
+  },
+  'POST /applications/{applicationId}/extra-meetings': {
+    handler: 'tutoring/request-extra-meetings',
+    role: 'public',
+    needs: ['publish-events'],
+  },
+
+  'POST /rounds/{roundId}/webinars': { handler: 'webinar/create-webinar', role: 'coordinator', needs: ['publish-events'] },
+  'GET /webinars/{webinarId}': { handler: 'webinar/get-webinar', role: 'public' },
+  'PATCH /webinars/{webinarId}': { handler: 'webinar/update-webinar', role: 'coordinator', needs: ['publish-events'] },
+  'POST /webinars/{webinarId}/invitations': {
+    handler: 'webinar/request-invitations',
+    role: 'coordinator',
+    needs: ['publish-events'],
+  },
+  'GET /webinars/{webinarId}/invitations/{batchId}': { handler: 'webinar/get-invitation-batch', role: 'coordinator' },
+  'POST /webinars/{webinarId}/attendance': { handler: 'webinar/mark-attendance', role: 'coordinator', needs: ['publish-events'] },
+  'GET /webinars/{webinarId}/registrations': { handler: 'webinar/list-registrations', role: 'coordinator' },
+  'POST /webinars/{webinarId}/registrations': { handler: 'webinar/register', role: 'public', needs: ['publish-events'] },
+  'DELETE /registrations/{registrationId}': { handler: 'webinar/cancel-registration', role: 'public', needs: ['publish-events'] },
+  'POST /privacy/export': { handler: 'privacy/export-person', role: 'coordinator' },
+  'POST /privacy/erase': { handler: 'privacy/erase-person', role: 'coordinator' },
 } as const satisfies Record<string, HttpRoute>;
 
 export type RouteKey = keyof typeof httpRoutes;
@@ -99,18 +158,77 @@ export const eventRules = {
       'ApplicationCarriedOver',
     ),
   },
+  SuppressBouncedAddresses: {
+    handler: 'deliverability/suppress-bounced',
+    // SES publishes to the default bus; the stack forwards these events to ours.
+    pattern: sesEmailEventPattern,
+  },
   AskCarryOver: {
     handler: 'selection/ask-carry-over',
     needs: ['publish-events'],
     pattern: patternFor('RoundOpened', 'RoundCompleted'),
+  },
+  OpenAndCloseEngagements: {
+    handler: 'tutoring/follow-selection',
+    needs: ['publish-events'],
+    pattern: patternFor('ApplicationAccepted', 'ApplicationWithdrawn'),
+  },
+  NotifyMeeting: {
+    handler: 'tutoring/notify-meeting',
+    needs: ['send-email'],
+    pattern: patternFor('MeetingScheduled', 'MeetingRescheduled', 'MeetingCancelled', 'MeetingReminderTriggered'),
+  },
+  NotifyEngagement: {
+    handler: 'tutoring/notify-engagement',
+    needs: ['send-email'],
+    pattern: patternFor(
+      'TutorAssigned',
+      'EngagementLeftUnassigned',
+      'EngagementWithdrawn',
+      'SessionLogged',
+      'SessionLogReminderTriggered',
+      'ExtraMeetingsRequested',
+      'EngagementCompleted',
+    ),
+  },
+  SendWebinarInvitations: {
+    handler: 'webinar/send-invitations',
+    needs: ['publish-events', 'send-email'],
+    pattern: patternFor('InvitationsRequested', 'InvitationBatchProgressed'),
+  },
+  NotifyRegistrant: {
+    handler: 'webinar/notify-registrant',
+    needs: ['send-email'],
+    pattern: patternFor(
+      'RegistrationConfirmed',
+      'RegistrationWaitlisted',
+      'RegistrationPromoted',
+      'RegistrationCancelled',
+      'AttendanceMarked',
+    ),
+  },
+  FillFreeSeats: {
+    handler: 'webinar/fill-free-seats',
+    needs: ['publish-events'],
+    pattern: patternFor('RegistrationCancelled', 'WebinarUpdated'),
   },
 } as const satisfies Record<string, EventRule>;
 
 /** Timed work, keyed by rule name. */
 export const scheduleRules = {
   OpenDueRounds: { handler: 'intake/open-due-rounds', expression: 'rate(1 minute)', needs: ['publish-events'] },
+  EraseExpiredRounds: { handler: 'privacy/erase-expired-rounds', expression: 'rate(1 hour)' },
+  RetryOutbox: { handler: 'deliverability/retry-outbox', expression: 'rate(1 minute)', needs: ['send-email'] },
   SelectDueRounds: { handler: 'selection/select-due-rounds', expression: 'rate(1 minute)', needs: ['publish-events'] },
   ExpireOffers: { handler: 'selection/expire-offers', expression: 'rate(1 minute)', needs: ['publish-events'] },
+  TriggerMeetingReminders: { handler: 'tutoring/trigger-due-reminders', expression: 'rate(1 minute)', needs: ['publish-events'] },
+  ResumeInvitationBatches: {
+    handler: 'webinar/resume-invitation-batches',
+    expression: 'rate(1 minute)',
+    needs: ['publish-events'],
+  },
+  SendWebinarNotices: { handler: 'webinar/send-due-notices', expression: 'rate(1 minute)', needs: ['send-email'] },
+  SweepWebinarSeats: { handler: 'webinar/sweep-seats', expression: 'rate(1 minute)', needs: ['publish-events'] },
 } as const satisfies Record<string, ScheduleRule>;
 
 /** Every handler id named anywhere in the table, once. */

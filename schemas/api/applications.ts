@@ -67,7 +67,16 @@ export const ApplicationView = z.object({
     .optional(),
   carriedOverTo: z.object({ roundId: Id, applicationId: Id }).optional(),
   tutor: z.object({ name: z.string(), email: Email }).optional(),
-  meetings: z.array(z.object({ meetingId: Id, kind: z.string(), startsAt: IsoDateTime })),
+  meetings: z.array(
+    z.object({
+      meetingId: Id,
+      kind: z.string(),
+      startsAt: IsoDateTime,
+      endsAt: IsoDateTime.optional(),
+      durationMinutes: z.int().optional(),
+      joinUrl: z.string().optional(),
+    }),
+  ),
 });
 export type ApplicationView = z.infer<typeof ApplicationView>;
 

@@ -2,6 +2,25 @@
 // validate with these, and the OpenAPI document is generated from them (npm run openapi).
 import type * as z from 'zod';
 import type { RouteKey } from '../../infra/wiring.js';
+import { ErasureResult, PersonBody, PersonExport } from './privacy.js';
+import {
+  AttendanceBody,
+  AttendanceResult,
+  BatchPath,
+  BatchProgress,
+  CancelQuery,
+  CancelResponse,
+  CreateWebinarBody,
+  InvitationsAccepted,
+  InvitationsBody,
+  RegisterBody,
+  RegisterResponse,
+  RegistrationList,
+  RegistrationPath,
+  UpdateWebinarBody,
+  WebinarPath,
+  WebinarView,
+} from './webinars.js';
 import {
   ApplicationPath,
   ApplicationQuery,
@@ -23,6 +42,21 @@ import {
   SelectionResult,
   UpdateRoundBody,
 } from './rounds.js';
+import {
+  AssignTutorBody,
+  ChangeMeetingBody,
+  EngagementList,
+  EngagementPath,
+  EngagementView,
+  ExtraMeetingsBody,
+  ExtraMeetingsResponse,
+  LogSessionBody,
+  MeetingPath,
+  MeetingView,
+  RoundEngagementsPath,
+  ScheduleMeetingBody,
+} from './engagements.js';
+import { CreateTutorBody, TutorList, TutorPath, TutorView, UpdateTutorBody } from './tutors.js';
 
 export interface RouteContract {
   summary: string;
@@ -95,6 +129,135 @@ export const routeContracts = {
     query: ApplicationQuery,
     body: OfferAnswerBody,
     responses: { 200: ApplicationView },
+  },
+  'POST /tutors': {
+    summary: 'Add a tutor to the roster; the same tutor posted again answers 200 with the one on record',
+    body: CreateTutorBody,
+    responses: { 201: TutorView, 200: TutorView },
+  },
+  'GET /tutors': {
+    summary: 'The tutor roster, with each tutor’s current number of active engagements',
+    responses: { 200: TutorList },
+  },
+  'PATCH /tutors/{tutorId}': {
+    summary: 'Change a tutor (name, email, languages, regions, maxActive, active)',
+    path: TutorPath,
+    body: UpdateTutorBody,
+    responses: { 200: TutorView },
+  },
+  'POST /engagements/{engagementId}/tutor': {
+    summary: 'Assign or reassign the engagement’s tutor (never above the tutor’s maxActive)',
+    path: EngagementPath,
+    body: AssignTutorBody,
+    responses: { 200: EngagementView },
+  },
+  'GET /rounds/{roundId}/engagements': {
+    summary: 'The engagements of a round: tutor, status, meetings and logs',
+    path: RoundEngagementsPath,
+    responses: { 200: EngagementList },
+  },
+  'GET /me/engagements': {
+    summary: 'The municipalities assigned to me, with meetings and logs',
+    responses: { 200: EngagementList },
+  },
+  'GET /engagements/{engagementId}': {
+    summary: 'One engagement, for its tutor or a coordinator',
+    path: EngagementPath,
+    responses: { 200: EngagementView },
+  },
+  'POST /engagements/{engagementId}/meetings': {
+    summary: 'Schedule a meeting; both sides get an email with an .ics invitation. The same request again answers 200',
+    path: EngagementPath,
+    body: ScheduleMeetingBody,
+    responses: { 201: MeetingView, 200: MeetingView },
+  },
+  'PATCH /meetings/{meetingId}': {
+    summary:
+      'Reschedule (startsAt, durationMinutes, joinUrl) or cancel ({status: "cancelled"}); calendars get an update or a cancellation',
+    path: MeetingPath,
+    body: ChangeMeetingBody,
+    responses: { 200: MeetingView },
+  },
+  'POST /meetings/{meetingId}/log': {
+    summary: 'Log a held session; a different log later is a correction (a new version), the same one again changes nothing',
+    path: MeetingPath,
+    body: LogSessionBody,
+    responses: { 201: MeetingView, 200: MeetingView },
+  },
+  'POST /engagements/{engagementId}/complete': {
+    summary: 'The programme is done: the municipality gets a summary (no meeting may still be ahead)',
+    path: EngagementPath,
+    responses: { 200: EngagementView },
+  },
+  'POST /applications/{applicationId}/extra-meetings': {
+    summary: "Ask for extra meetings, with the status link's token; the tutor is emailed",
+    path: ApplicationPath,
+    query: ApplicationQuery,
+    body: ExtraMeetingsBody,
+    responses: { 201: ExtraMeetingsResponse, 200: ExtraMeetingsResponse },
+  },
+  'POST /rounds/{roundId}/webinars': {
+    summary: "Create the round's closing webinar (title, times, seats, registration deadline, join link, languages)",
+    path: RoundPath,
+    body: CreateWebinarBody,
+    responses: { 201: WebinarView },
+  },
+  'GET /webinars/{webinarId}': {
+    summary: 'One webinar, with its seats left and whether registration is open',
+    path: WebinarPath,
+    responses: { 200: WebinarView },
+  },
+  'PATCH /webinars/{webinarId}': {
+    summary: 'Change the details, or add recordingUrl; seats never below those taken (409)',
+    path: WebinarPath,
+    body: UpdateWebinarBody,
+    responses: { 200: WebinarView },
+  },
+  'POST /webinars/{webinarId}/invitations': {
+    summary:
+      "Invite every participating municipality's contact plus extraInvitees, in the background; sending again never mails anyone twice",
+    path: WebinarPath,
+    body: InvitationsBody,
+    responses: { 202: InvitationsAccepted },
+  },
+  'GET /webinars/{webinarId}/invitations/{batchId}': {
+    summary: "An invitation batch's progress: sent, failed, left",
+    path: BatchPath,
+    responses: { 200: BatchProgress },
+  },
+  'POST /webinars/{webinarId}/attendance': {
+    summary: 'Mark confirmed registrations as attended or not; the absent get a "sorry we missed you" with the recording link',
+    path: WebinarPath,
+    body: AttendanceBody,
+    responses: { 200: AttendanceResult },
+  },
+  'GET /webinars/{webinarId}/registrations': {
+    summary: 'Every registration with status, waiting-list position, municipality and attendance; CSV with Accept: text/csv',
+    path: WebinarPath,
+    responses: { 200: RegistrationList },
+  },
+  'POST /webinars/{webinarId}/registrations': {
+    summary:
+      'Register: confirmed while seats are left, else waitlisted with a position; the same email again answers 200 with the existing registration',
+    path: WebinarPath,
+    body: RegisterBody,
+    responses: { 201: RegisterResponse, 200: RegisterResponse },
+  },
+  'DELETE /registrations/{registrationId}': {
+    summary: 'Cancel with the emailed link; the freed seat goes to the first waitlisted. Cancelling again changes nothing',
+    path: RegistrationPath,
+    query: CancelQuery,
+    responses: { 200: CancelResponse },
+  },
+  'POST /privacy/export': {
+    summary: 'Everything held about one person (applications, registrations, emails sent, logs naming them)',
+    body: PersonBody,
+    responses: { 200: PersonExport },
+  },
+  'POST /privacy/erase': {
+    summary: 'Erase or anonymise one person everywhere; counts stay; the erasure is recorded (who, when)',
+    body: PersonBody,
+    responses: { 200: ErasureResult },
   },
 } as const satisfies Record<RouteKey, RouteContract>;
 

@@ -13,11 +13,38 @@ import {
   RoundCompleted,
   SelectionCompleted,
 } from './selection.js';
+import {
+  AttendanceMarked,
+  InvitationBatchProgressed,
+  InvitationsRequested,
+  InvitationsSent,
+  RegistrationCancelled,
+  RegistrationConfirmed,
+  RegistrationPromoted,
+  RegistrationWaitlisted,
+  WebinarCreated,
+  WebinarUpdated,
+} from './webinar.js';
+import {
+  EngagementCompleted,
+  EngagementLeftUnassigned,
+  EngagementWithdrawn,
+  ExtraMeetingsRequested,
+  MeetingCancelled,
+  MeetingReminderTriggered,
+  MeetingRescheduled,
+  MeetingScheduled,
+  SessionLogged,
+  SessionLogReminderTriggered,
+  TutorAssigned,
+} from './tutoring.js';
 
 /** Events come from one source per capability. */
 export const sources = {
   intake: 'sparraus.intake',
   selection: 'sparraus.selection',
+  webinar: 'sparraus.webinar',
+  tutoring: 'sparraus.tutoring',
 } as const;
 
 export const eventCatalogue = {
@@ -33,6 +60,27 @@ export const eventCatalogue = {
   RoundCompleted: { source: sources.selection, detail: RoundCompleted },
   CarryOverOffered: { source: sources.selection, detail: CarryOverOffered },
   ApplicationCarriedOver: { source: sources.selection, detail: ApplicationCarriedOver },
+  WebinarCreated: { source: sources.webinar, detail: WebinarCreated },
+  WebinarUpdated: { source: sources.webinar, detail: WebinarUpdated },
+  InvitationsRequested: { source: sources.webinar, detail: InvitationsRequested },
+  InvitationBatchProgressed: { source: sources.webinar, detail: InvitationBatchProgressed },
+  InvitationsSent: { source: sources.webinar, detail: InvitationsSent },
+  RegistrationConfirmed: { source: sources.webinar, detail: RegistrationConfirmed },
+  RegistrationWaitlisted: { source: sources.webinar, detail: RegistrationWaitlisted },
+  RegistrationPromoted: { source: sources.webinar, detail: RegistrationPromoted },
+  RegistrationCancelled: { source: sources.webinar, detail: RegistrationCancelled },
+  AttendanceMarked: { source: sources.webinar, detail: AttendanceMarked },
+  TutorAssigned: { source: sources.tutoring, detail: TutorAssigned },
+  EngagementLeftUnassigned: { source: sources.tutoring, detail: EngagementLeftUnassigned },
+  MeetingScheduled: { source: sources.tutoring, detail: MeetingScheduled },
+  MeetingRescheduled: { source: sources.tutoring, detail: MeetingRescheduled },
+  MeetingCancelled: { source: sources.tutoring, detail: MeetingCancelled },
+  MeetingReminderTriggered: { source: sources.tutoring, detail: MeetingReminderTriggered },
+  SessionLogged: { source: sources.tutoring, detail: SessionLogged },
+  SessionLogReminderTriggered: { source: sources.tutoring, detail: SessionLogReminderTriggered },
+  ExtraMeetingsRequested: { source: sources.tutoring, detail: ExtraMeetingsRequested },
+  EngagementCompleted: { source: sources.tutoring, detail: EngagementCompleted },
+  EngagementWithdrawn: { source: sources.tutoring, detail: EngagementWithdrawn },
 } as const;
 
 export type DetailType = keyof typeof eventCatalogue;

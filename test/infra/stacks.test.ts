@@ -8,6 +8,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { envNames } from '../../functions/shared/config.js';
+import { sources } from '../../schemas/events/catalogue.js';
 import { eventBusName } from '../../infra/stateful-stack.js';
 import { tableKeys } from '../../infra/table-definition.js';
 import {
@@ -22,8 +23,19 @@ import {
 } from '../../infra/wiring.js';
 import { ofType, referencedId, sorted, synthesize, type PolicyStatementJson } from './template.js';
 
-const { app, stateful, stateless, statefulTemplate, statelessTemplate, resources, handlerOfFunction, statementsOf } =
-  synthesize();
+const {
+  app,
+  stateful,
+  stateless,
+  statefulTemplate,
+  statelessTemplate,
+  resources,
+  alarmsTemplate,
+  alarmResources,
+  fromStatelessStack,
+  handlerOfFunction,
+  statementsOf,
+} = synthesize();
 
 describe('stateful stack', () => {
   it('has one on-demand table with the shared key schema, PITR, TTL and gsi1, retained and deletion-protected', () => {
@@ -54,14 +66,16 @@ describe('stateful stack', () => {
     });
   });
 
-  it('has the sparraus bus with an archive of everything on it', () => {
+  it('has the sparraus bus with an archive of every event of ours on it, and of no forwarded AWS event (SES events name addresses)', () => {
     const [busId] = ofType(statefulTemplate.toJSON().Resources, 'AWS::Events::EventBus')[0]!;
     statefulTemplate.hasResourceProperties('AWS::Events::EventBus', { Name: eventBusName });
     statefulTemplate.hasResourceProperties('AWS::Events::Archive', {
       SourceArn: { 'Fn::GetAtt': [busId, 'Arn'] },
       RetentionDays: 365,
-      EventPattern: { account: [{ Ref: 'AWS::AccountId' }] },
+      EventPattern: { account: [{ Ref: 'AWS::AccountId' }], source: [{ prefix: 'sparraus.' }] },
     });
+    // Which is every source the system publishes from.
+    for (const source of Object.values(sources)) expect(source).toMatch(/^sparraus\./);
   });
 
   it('has an admin-only user pool with MFA, retained, and a group per signed-in role', () => {
@@ -266,6 +280,42 @@ describe('stateless stack', () => {
     });
   });
 
+  it('publishes the bounces and complaints of its configuration set to the default bus, the only bus SES can publish to', () => {
+    const [configurationSetId] = ofType(resources, 'AWS::SES::ConfigurationSet')[0]!;
+    const destinations = ofType(resources, 'AWS::SES::ConfigurationSetEventDestination').map(([, d]) => d.Properties!);
+    expect(destinations).toEqual([
+      {
+        ConfigurationSetName: { Ref: configurationSetId },
+        EventDestination: {
+          Enabled: true,
+          MatchingEventTypes: ['bounce', 'complaint'],
+          EventBridgeDestination: {
+            EventBusArn: {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':events:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':event-bus/default',
+                ],
+              ],
+            },
+          },
+        },
+      },
+    ]);
+    // The detail-types those event types become are what the wiring entry (and its forwarder, see
+    // wiring.test.ts) listens to.
+    expect(eventRules.SuppressBouncedAddresses.pattern).toEqual({
+      source: ['aws.ses'],
+      'detail-type': ['Email Bounced', 'Email Complaint Received'],
+    });
+  });
+
   it('keeps dead letters encrypted, TLS-only, for 14 days', () => {
     const queues = ofType(resources, 'AWS::SQS::Queue');
     expect(queues.length).toBeGreaterThan(0);
@@ -293,6 +343,94 @@ describe('stateless stack', () => {
       CorsConfiguration: Match.objectLike({ AllowHeaders: Match.arrayWith(['Content-Type', 'Authorization']) }),
     });
     statelessTemplate.hasOutput('ApiUrl', {});
+  });
+});
+
+describe('alarms (nested stack)', () => {
+  const alarms = ofType(alarmResources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!);
+  const [topicId] = ofType(alarmResources, 'AWS::SNS::Topic')[0]!;
+  /** Logical id, in the stateless stack, of what an alarm's dimension names. */
+  const watched = (alarm: Record<string, any>, dimension: string): string | undefined => {
+    const value = alarm.Dimensions?.find((d: { Name: string }) => d.Name === dimension)?.Value;
+    return referencedId(fromStatelessStack(value));
+  };
+  const alarmsOn = (namespace: string, metricName: string, dimension: string) =>
+    new Map(
+      alarms
+        .filter((a) => a.Namespace === namespace && a.MetricName === metricName)
+        .map((a) => [watched(a, dimension), a] as const),
+    );
+
+  it('alarm on every dead-letter queue while any message waits in it', () => {
+    const queues = ofType(resources, 'AWS::SQS::Queue').map(([id]) => id);
+    const onQueues = alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName');
+    // Every queue of the stack is a dead-letter queue (the handlers' and the forwarders').
+    expect(queues.length).toBe(ofType(resources, 'AWS::Lambda::EventInvokeConfig').length + 1);
+    expect(sorted([...onQueues.keys()].map(String))).toEqual(sorted(queues));
+    for (const [queueId, alarm] of onQueues) {
+      // The dimension is the queue's name, as the stateless stack passes it.
+      expect(fromStatelessStack(alarm.Dimensions[0].Value)).toEqual({ 'Fn::GetAtt': [queueId, 'QueueName'] });
+      expect(alarm).toMatchObject({
+        Statistic: 'Maximum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+        // An unread dead letter must not turn OK because SQS stopped sending the metric.
+        TreatMissingData: 'ignore',
+      });
+    }
+  });
+
+  it('alarm on errors and on throttles of every function: one or more in 5 minutes', () => {
+    const functions = ofType(resources, 'AWS::Lambda::Function').map(([id]) => id);
+    expect(functions.length).toBe(allHandlerIds().length);
+    for (const metricName of ['Errors', 'Throttles']) {
+      const onFunctions = alarmsOn('AWS/Lambda', metricName, 'FunctionName');
+      expect({ metricName, functions: sorted([...onFunctions.keys()].map(String)) }).toEqual({
+        metricName,
+        functions: sorted(functions),
+      });
+      for (const [, alarm] of onFunctions) {
+        expect(alarm).toMatchObject({
+          Statistic: 'Sum',
+          Period: 300,
+          EvaluationPeriods: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          Threshold: 1,
+          TreatMissingData: 'notBreaching',
+        });
+      }
+    }
+  });
+
+  it('has no other alarms, and every alarm notifies the alarm topic under a sparraus- name', () => {
+    const queues = ofType(resources, 'AWS::SQS::Queue').length;
+    expect(alarms).toHaveLength(2 * handlerOfFunction.size + queues);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(alarm.AlarmName).toMatch(/^sparraus-/);
+    }
+    expect(new Set(alarms.map((a) => a.AlarmName)).size).toBe(alarms.length);
+  });
+
+  it('mails the topic to the AlarmEmail parameter, only when one is given; the topic takes TLS only', () => {
+    statelessTemplate.hasParameter('AlarmEmail', { Type: 'String', Default: '' });
+    statelessTemplate.hasOutput('AlarmTopicArn', {});
+    const subscriptions = ofType(alarmResources, 'AWS::SNS::Subscription');
+    expect(subscriptions).toHaveLength(1);
+    const [, subscription] = subscriptions[0]! as [string, { Properties: Record<string, any>; Condition?: string }];
+    expect(subscription.Properties).toMatchObject({ Protocol: 'email', TopicArn: { Ref: topicId } });
+    expect(fromStatelessStack(subscription.Properties.Endpoint)).toEqual({ Ref: 'AlarmEmail' });
+    const condition = alarmsTemplate.toJSON().Conditions[subscription.Condition!];
+    expect(condition).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [subscription.Properties.Endpoint, ''] }] });
+    alarmsTemplate.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
   });
 });
 
@@ -344,6 +482,7 @@ describe('cdk-nag (AWS Solutions)', () => {
   });
 
   it('leaves no CDK warnings or errors on either stack', () => {
+    // The alarms nested stack reports in its parent's artifact.
     for (const stack of [stateful, stateless]) {
       expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
       expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);

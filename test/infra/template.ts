@@ -15,6 +15,16 @@ export interface Synthesized extends SparrausApp {
   readonly statelessTemplate: Template;
   /** Resources of the stateless stack, by logical id. */
   readonly resources: Record<string, CfnResource>;
+  /** The stateless stack's nested stack of alarms. */
+  readonly alarmsTemplate: Template;
+  /** Resources of the alarms stack, by logical id. */
+  readonly alarmResources: Record<string, CfnResource>;
+  /**
+   * A value in the alarms stack as the stateless stack gives it: `{ Ref: parameter }` becomes the
+   * value the stateless stack passes for that parameter (e.g. `{ Ref: functionId }`); anything else
+   * is returned as is.
+   */
+  readonly fromStatelessStack: (value: unknown) => unknown;
   /** Handler id of each Lambda function, by logical id (from its handler tag). */
   readonly handlerOfFunction: ReadonlyMap<string, string>;
   /** Every IAM statement attached to the execution role of the function with this logical id. */
@@ -33,6 +43,15 @@ export function synthesize(): Synthesized {
   const statefulTemplate = Template.fromStack(sparraus.stateful);
   const statelessTemplate = Template.fromStack(sparraus.stateless);
   const resources = statelessTemplate.toJSON().Resources as Record<string, CfnResource>;
+  const alarmsTemplate = Template.fromStack(sparraus.stateless.alarms);
+  const alarmResources = alarmsTemplate.toJSON().Resources as Record<string, CfnResource>;
+  const nestedStacks = ofType(resources, 'AWS::CloudFormation::Stack');
+  if (nestedStacks.length !== 1) throw new Error(`Expected one nested stack, found ${nestedStacks.length}`);
+  const passed = (nestedStacks[0]![1].Properties?.Parameters ?? {}) as Record<string, unknown>;
+  const fromStatelessStack = (value: unknown): unknown => {
+    const parameter = referencedId(value);
+    return parameter !== undefined && parameter in passed ? passed[parameter] : value;
+  };
 
   const handlerOfFunction = new Map<string, string>();
   for (const [logicalId, resource] of Object.entries(resources)) {
@@ -56,7 +75,17 @@ export function synthesize(): Synthesized {
       .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement as PolicyStatementJson[]);
     return [...inline, ...attached];
   };
-  return { ...sparraus, statefulTemplate, statelessTemplate, resources, handlerOfFunction, statementsOf };
+  return {
+    ...sparraus,
+    statefulTemplate,
+    statelessTemplate,
+    resources,
+    alarmsTemplate,
+    alarmResources,
+    fromStatelessStack,
+    handlerOfFunction,
+    statementsOf,
+  };
 }
 
 /** All resources of one type, by logical id. */

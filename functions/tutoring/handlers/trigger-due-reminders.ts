@@ -1,0 +1,5 @@
+// Every minute: announce meeting reminders due (24 h before) and session logs overdue (3 days after).
+import { scheduledHandler } from '../../shared/events.js';
+import { triggerDueWork } from '../use-cases.js';
+
+export const handler = scheduledHandler(triggerDueWork);

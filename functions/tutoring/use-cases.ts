@@ -1,0 +1,443 @@
+// Tutoring use cases: the roster, engagements and their (re)assignment, meetings, session logs,
+// extra-meeting requests, completion, withdrawal and the timed reminders. Each one is safe to run
+// again: writes are conditional, and a repeat re-announces the state on record (consumers send once).
+import { createHash, randomUUID } from 'node:crypto';
+import type {
+  ChangeMeetingBody,
+  EngagementView,
+  ExtraMeetingsBody,
+  LogSessionBody,
+  ScheduleMeetingBody,
+} from '../../schemas/api/engagements.js';
+import type { CreateTutorBody, UpdateTutorBody } from '../../schemas/api/tutors.js';
+import type { Application } from '../intake/domain.js';
+import { intakeStore } from '../intake/store-instance.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { publish } from '../shared/events.js';
+import type { Caller } from '../shared/http.js';
+import { logger } from '../shared/logger.js';
+import {
+  assertActive,
+  assertCanAssign,
+  assertCanComplete,
+  assertCanLog,
+  assertMayAct,
+  newEngagement,
+  newLog,
+  newMeeting,
+  newTutor,
+  planMeetingChange,
+  rankTutors,
+  sameLog,
+  sameMeeting,
+  sameTutor,
+  timerIsLive,
+  timersOf,
+  toEngagementView,
+  tutorChanges,
+  type Actor,
+  type Engagement,
+  type EngagementRecord,
+  type Meeting,
+  type SessionLog,
+  type Tutor,
+} from './domain.js';
+import { tutoringStore } from './store-instance.js';
+
+const actorName = (actor: Actor) => (actor.kind === 'coordinator' ? actor.email : actor.tutor.email);
+
+// --- Roster ---------------------------------------------------------------------------------------
+
+/** Adds a tutor; the same tutor posted again (a retry) answers with the one on record. */
+export async function addTutor(body: CreateTutorBody, by: string, now: Date): Promise<{ tutor: Tutor; created: boolean }> {
+  const tutor = newTutor(body, { tutorId: randomUUID(), now, createdBy: by });
+  const result = await tutoringStore().createTutor(tutor);
+  if (result.outcome === 'created') return { tutor, created: true };
+  const existing = await tutoringStore().getTutor(result.tutorId);
+  if (existing && sameTutor(existing, body)) return { tutor: existing, created: false };
+  throw new ConflictError(
+    `A tutor with the email ${tutor.email} is already on the roster (${result.tutorId}); change it with PATCH`,
+    {
+      code: 'tutor_email_taken',
+    },
+  );
+}
+
+export async function requireTutor(tutorId: string): Promise<Tutor> {
+  const tutor = await tutoringStore().getTutor(tutorId);
+  if (!tutor) throw new NotFoundError(`No tutor ${tutorId}`);
+  return tutor;
+}
+
+export async function changeTutor(tutorId: string, body: UpdateTutorBody, now: Date): Promise<Tutor> {
+  const tutor = await requireTutor(tutorId);
+  const changes = tutorChanges(tutor, body);
+  if (Object.keys(changes).length === 0) return tutor;
+  return tutoringStore().updateTutor(tutor, changes, now.toISOString());
+}
+
+/** The signed-in caller as an actor: a coordinator, or the roster's tutor with the token's email. */
+export async function actorOf(caller: Caller): Promise<Actor> {
+  if (caller.role === 'coordinator') return { kind: 'coordinator', email: caller.email };
+  if (caller.role === 'tutor') {
+    const tutor = caller.email ? await tutoringStore().tutorByEmail(caller.email) : undefined;
+    if (!tutor) throw new ForbiddenError('You are not on the tutor roster; ask a coordinator to add you');
+    return { kind: 'tutor', tutor };
+  }
+  throw new ForbiddenError('This route needs a signed-in tutor or coordinator');
+}
+
+// --- Engagements ----------------------------------------------------------------------------------
+
+export async function requireRecord(engagementId: string): Promise<EngagementRecord> {
+  const record = await tutoringStore().loadEngagement(engagementId);
+  if (!record) throw new NotFoundError(`No engagement ${engagementId}`);
+  return record;
+}
+
+/** An engagement as tutors and coordinators see it: with its contact, tutor, meetings and logs. */
+export async function engagementView(record: EngagementRecord): Promise<EngagementView> {
+  const { engagement } = record;
+  const [application, tutor] = await Promise.all([
+    intakeStore().getApplication(engagement.applicationId),
+    engagement.tutorId ? tutoringStore().getTutor(engagement.tutorId) : undefined,
+  ]);
+  return toEngagementView(record, { ...(application ? { application } : {}), ...(tutor ? { tutor } : {}) });
+}
+
+/** The engagement for a tutor or coordinator; another tutor gets 403. */
+export async function readEngagement(actor: Actor, engagementId: string): Promise<EngagementView> {
+  const record = await requireRecord(engagementId);
+  assertMayAct(actor, record.engagement);
+  return engagementView(record);
+}
+
+/** The engagements a tutor has (and has completed), newest first. */
+export async function myEngagements(actor: Actor): Promise<EngagementView[]> {
+  if (actor.kind !== 'tutor') throw new ForbiddenError('Only a tutor has engagements of their own');
+  const ids = await tutoringStore().tutorEngagementIds(actor.tutor.tutorId);
+  const records = (await Promise.all(ids.map((id) => tutoringStore().loadEngagement(id)))).filter(
+    (r): r is EngagementRecord => r !== undefined && r.engagement.tutorId === actor.tutor.tutorId,
+  );
+  const views = await Promise.all(records.map(engagementView));
+  return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+export async function roundEngagements(roundId: string): Promise<EngagementView[]> {
+  if (!(await intakeStore().getRound(roundId))) throw new NotFoundError(`No round ${roundId}`);
+  const engagements = await tutoringStore().listRoundEngagements(roundId);
+  const records = (await Promise.all(engagements.map((e) => tutoringStore().loadEngagement(e.engagementId)))).filter(
+    (r): r is EngagementRecord => r !== undefined,
+  );
+  return Promise.all(records.map(engagementView));
+}
+
+/** Tells the assignment on record again (TutorAssigned), so a lost announcement heals on a repeat. */
+async function announceAssignment(engagement: Engagement): Promise<void> {
+  if (!engagement.tutorId || engagement.assignments === 0) return;
+  const last = engagement.history[engagement.history.length - 1];
+  const previous = engagement.history[engagement.history.length - 2];
+  await publish('TutorAssigned', {
+    engagementId: engagement.engagementId,
+    applicationId: engagement.applicationId,
+    roundId: engagement.roundId,
+    tutorId: engagement.tutorId,
+    ...(previous ? { previousTutorId: previous.tutorId } : {}),
+    assignment: engagement.assignments,
+    by: last?.by === 'automatic' ? 'automatic' : 'coordinator',
+  });
+}
+
+/**
+ * On ApplicationAccepted: opens the engagement (once per application) and chooses its tutor. A
+ * tutor filled by a concurrent assignment is skipped for the next best; when nobody fits, the
+ * engagement waits unassigned and the coordinators are told.
+ */
+export async function openEngagement(applicationId: string, now: Date): Promise<void> {
+  const application = await intakeStore().getApplication(applicationId);
+  if (!application || application.status !== 'accepted') {
+    // Withdrawn (or erased) before this ran: there is nothing to coach.
+    logger.info('application not accepted (any more); no engagement', { applicationId, status: application?.status });
+    return;
+  }
+  const round = await intakeStore().getRound(application.roundId);
+  if (!round) throw new Error(`Round ${application.roundId} of application ${applicationId} is missing`);
+  await tutoringStore().createEngagement(newEngagement(application, round, now));
+  await autoAssign(applicationId, now);
+}
+
+async function autoAssign(engagementId: string, now: Date): Promise<void> {
+  const store = tutoringStore();
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const engagement = await store.getEngagement(engagementId);
+    if (!engagement) throw new Error(`Engagement ${engagementId} vanished`);
+    if (engagement.status !== 'unassigned') {
+      if (engagement.status === 'active') await announceAssignment(engagement);
+      return;
+    }
+    let changed = false;
+    // The roster comes from the index, so a load may be a moment old: that can only change the
+    // order; the room itself is checked by the assignment's condition when it is written.
+    for (const tutor of rankTutors(await store.listTutors(), engagement)) {
+      const outcome = await store.assign(engagement, tutor, now.toISOString(), 'automatic');
+      if (outcome === 'assigned') {
+        await announceAssignment((await store.getEngagement(engagementId))!);
+        return;
+      }
+      if (outcome === 'engagement-changed') {
+        changed = true;
+        break;
+      }
+      // tutor-full: another engagement took the tutor's last place a moment ago; try the next best.
+    }
+    if (!changed) {
+      await publish('EngagementLeftUnassigned', {
+        engagementId,
+        applicationId: engagement.applicationId,
+        roundId: engagement.roundId,
+      });
+      return;
+    }
+  }
+  throw new Error(`Engagement ${engagementId} kept changing while assigning a tutor`);
+}
+
+/** A coordinator assigns (or reassigns) a tutor; the same tutor again changes nothing. */
+export async function assignTutor(engagementId: string, tutorId: string, by: string, now: Date): Promise<EngagementView> {
+  const store = tutoringStore();
+  const record = await requireRecord(engagementId);
+  const { engagement } = record;
+  const tutor = await store.getTutor(tutorId);
+  if (!tutor)
+    throw new ValidationError('The request is not valid', { issues: [{ path: 'tutorId', message: `no tutor ${tutorId}` }] });
+  if (engagement.tutorId === tutorId && engagement.status === 'active') return engagementView(record);
+  assertCanAssign(engagement, tutor);
+  const outcome = await store.assign(engagement, tutor, now.toISOString(), by);
+  if (outcome === 'tutor-full') {
+    throw new ConflictError(`${tutor.name} has no room left (at most ${tutor.maxActive} engagements), or is not active`, {
+      code: 'tutor_full',
+    });
+  }
+  if (outcome === 'engagement-changed') {
+    throw new ConflictError('The engagement changed at the same moment; reload and try again', { code: 'state_changed' });
+  }
+  const updated = await requireRecord(engagementId);
+  await announceAssignment(updated.engagement);
+  return engagementView(updated);
+}
+
+// --- Meetings -------------------------------------------------------------------------------------
+
+/** Tells the meeting's state on record: scheduled (sequence 0), rescheduled, or cancelled. */
+async function announceMeeting(meeting: Meeting): Promise<void> {
+  const ref = { meetingId: meeting.meetingId, engagementId: meeting.engagementId, sequence: meeting.sequence };
+  if (meeting.status === 'cancelled') await publish('MeetingCancelled', ref);
+  else if (meeting.sequence === 0) await publish('MeetingScheduled', { ...ref, kind: meeting.kind, startsAt: meeting.startsAt });
+  else await publish('MeetingRescheduled', { ...ref, startsAt: meeting.startsAt });
+}
+
+/**
+ * The tutor (or a coordinator) schedules a meeting. The same request again finds the meeting it
+ * made (one live meeting per engagement and start time) and answers with it.
+ */
+export async function scheduleMeeting(
+  actor: Actor,
+  engagementId: string,
+  body: ScheduleMeetingBody,
+  now: Date,
+): Promise<{ meeting: Meeting; created: boolean }> {
+  const store = tutoringStore();
+  const record = await requireRecord(engagementId);
+  assertMayAct(actor, record.engagement);
+  assertActive(record.engagement);
+  const meeting = newMeeting(record.engagement, body, { meetingId: randomUUID(), now, by: actorName(actor) });
+  const result = await store.createMeeting(meeting, timersOf(meeting, now));
+  if (result.outcome === 'created') {
+    await announceMeeting(meeting);
+    return { meeting, created: true };
+  }
+  if (result.outcome === 'slot-taken') {
+    const existing = await store.getMeeting(engagementId, result.meetingId);
+    if (existing && sameMeeting(existing, body)) {
+      await announceMeeting(existing);
+      return { meeting: existing, created: false };
+    }
+    throw new ConflictError('Another meeting of this engagement starts at that time', { code: 'slot_taken' });
+  }
+  assertActive((await requireRecord(engagementId)).engagement);
+  throw new ConflictError('The engagement changed at the same moment; reload and try again', { code: 'state_changed' });
+}
+
+async function requireMeeting(meetingId: string): Promise<{ record: EngagementRecord; meeting: Meeting }> {
+  const engagementId = await tutoringStore().meetingEngagementId(meetingId);
+  const record = engagementId ? await tutoringStore().loadEngagement(engagementId) : undefined;
+  const meeting = record?.meetings.find((m) => m.meetingId === meetingId);
+  if (!record || !meeting) throw new NotFoundError(`No meeting ${meetingId}`);
+  return { record, meeting };
+}
+
+/** Reschedules or cancels a meeting; asking for what is already so changes nothing. */
+export async function changeMeeting(actor: Actor, meetingId: string, body: ChangeMeetingBody, now: Date) {
+  const { record, meeting } = await requireMeeting(meetingId);
+  assertMayAct(actor, record.engagement);
+  const change = planMeetingChange(meeting, body, now);
+  if (change.kind === 'unchanged') {
+    await announceMeeting(meeting);
+    return { record, meeting };
+  }
+  assertActive(record.engagement);
+  await tutoringStore().changeMeeting(meeting, change.meeting, now);
+  await announceMeeting(change.meeting);
+  return { record, meeting: change.meeting };
+}
+
+/**
+ * Logs a held session. The first log is version 1; a different log later is a correction, stored
+ * as the next version beside the earlier ones; the same log again is a repeat and changes nothing.
+ */
+export async function logSession(
+  actor: Actor,
+  meetingId: string,
+  body: LogSessionBody,
+  now: Date,
+): Promise<{ record: EngagementRecord; meeting: Meeting; log: SessionLog; created: boolean }> {
+  const { record, meeting } = await requireMeeting(meetingId);
+  assertMayAct(actor, record.engagement);
+  assertCanLog(meeting, now);
+  const inForce = record.logs.find((l) => l.meetingId === meetingId && l.version === meeting.loggedVersion);
+  const announce = (log: SessionLog) =>
+    publish('SessionLogged', { meetingId, engagementId: meeting.engagementId, version: log.version });
+  if (inForce && sameLog(inForce, body)) {
+    await announce(inForce);
+    return { record, meeting, log: inForce, created: false };
+  }
+  const log = newLog(meeting, body, (meeting.loggedVersion ?? 0) + 1, { now, by: actorName(actor) });
+  if (!(await tutoringStore().addLog(meeting, log))) {
+    // Another log landed first: if it says the same, this was a repeat of it.
+    const again = await requireMeeting(meetingId);
+    const winner = again.record.logs.find((l) => l.meetingId === meetingId && l.version === again.meeting.loggedVersion);
+    if (winner && sameLog(winner, body)) return { ...again, log: winner, created: false };
+    throw new ConflictError('The session log changed at the same moment; reload and try again', { code: 'state_changed' });
+  }
+  await announce(log);
+  const updated = await requireMeeting(meetingId);
+  return { ...updated, log, created: true };
+}
+
+// --- Extra meetings, completion, withdrawal -------------------------------------------------------
+
+/**
+ * The municipality asks for extra meetings. The request's id comes from its text, so the same
+ * request sent twice is one request (and one email).
+ */
+export async function requestExtraMeetings(application: Application, body: ExtraMeetingsBody, now: Date) {
+  const store = tutoringStore();
+  const engagement = await store.getEngagement(application.applicationId);
+  if (!engagement) {
+    throw new ConflictError('Extra meetings can be asked for once the municipality has a place in the coaching', {
+      code: 'no_engagement',
+    });
+  }
+  if (engagement.status === 'completed' || engagement.status === 'withdrawn') {
+    throw new ConflictError(`The coaching is ${engagement.status}`, { code: `engagement_${engagement.status}` });
+  }
+  const requestId = createHash('sha256').update(`${engagement.engagementId}\n${body.message}`).digest('base64url').slice(0, 22);
+  const candidate = { requestId, message: body.message, requestedAt: now.toISOString() };
+  const created = await store.addExtraRequest(engagement.engagementId, candidate);
+  const request = created ? candidate : ((await store.getExtraRequest(engagement.engagementId, requestId)) ?? candidate);
+  await publish('ExtraMeetingsRequested', {
+    engagementId: engagement.engagementId,
+    applicationId: engagement.applicationId,
+    roundId: engagement.roundId,
+    requestId,
+  });
+  return { request: { ...request, engagementId: engagement.engagementId }, created };
+}
+
+async function announceCompletion(engagement: Engagement): Promise<void> {
+  await tutoringStore().markApplicationCompleted(engagement.applicationId, engagement.completedAt!);
+  await publish('EngagementCompleted', {
+    engagementId: engagement.engagementId,
+    applicationId: engagement.applicationId,
+    roundId: engagement.roundId,
+    ...(engagement.tutorId ? { tutorId: engagement.tutorId } : {}),
+    completedAt: engagement.completedAt!,
+  });
+}
+
+/** The programme is done: the engagement completes, the tutor's place frees, and the municipality gets its summary. */
+export async function completeEngagement(actor: Actor, engagementId: string, now: Date): Promise<EngagementView> {
+  const store = tutoringStore();
+  let record = await requireRecord(engagementId);
+  assertMayAct(actor, record.engagement);
+  if (record.engagement.status !== 'completed') {
+    assertCanComplete(record.engagement, record.meetings, now);
+    if (!(await store.complete(record.engagement, now.toISOString()))) {
+      const current = await requireRecord(engagementId);
+      if (current.engagement.status !== 'completed') {
+        throw new ConflictError('The engagement changed at the same moment; reload and try again', { code: 'state_changed' });
+      }
+    }
+    record = await requireRecord(engagementId);
+  }
+  // Also on a repeat: a crash between the write and the announcement heals; the summary is sent once.
+  await announceCompletion(record.engagement);
+  return engagementView(record);
+}
+
+/**
+ * On ApplicationWithdrawn of an accepted municipality: the engagement closes, its tutor's place
+ * frees, and every meeting still ahead is cancelled (calendars get METHOD:CANCEL).
+ */
+export async function closeWithdrawnEngagement(applicationId: string, now: Date): Promise<void> {
+  const store = tutoringStore();
+  let record = await store.loadEngagement(applicationId);
+  if (!record) return; // never opened: the acceptance is handled later and sees the withdrawal
+  if (record.engagement.status === 'active' || record.engagement.status === 'unassigned') {
+    if (!(await store.withdraw(record.engagement, now.toISOString()))) {
+      throw new Error(`Engagement ${applicationId} changed while closing it; retrying`);
+    }
+    record = (await store.loadEngagement(applicationId))!;
+  }
+  if (record.engagement.status !== 'withdrawn') return;
+  for (const meeting of record.meetings) {
+    if (meeting.status !== 'scheduled' || meeting.startsAt <= now.toISOString()) continue;
+    const change = planMeetingChange(meeting, { status: 'cancelled' }, now);
+    if (change.kind !== 'cancel') continue;
+    await store.changeMeeting(meeting, change.meeting, now);
+    await announceMeeting(change.meeting);
+  }
+  const { engagement } = record;
+  await publish('EngagementWithdrawn', {
+    engagementId: engagement.engagementId,
+    applicationId: engagement.applicationId,
+    roundId: engagement.roundId,
+    ...(engagement.tutorId ? { tutorId: engagement.tutorId } : {}),
+  });
+}
+
+// --- Timed work -----------------------------------------------------------------------------------
+
+/**
+ * Every minute: reminders for meetings 24 h ahead and nudges for sessions not logged 3 days after.
+ * A timer whose meeting moved, was cancelled or was logged is dropped without a word. The event is
+ * published before the timer is deleted, so a crash repeats it (the email is sent once) rather than lose it.
+ */
+export async function triggerDueWork(now: Date): Promise<void> {
+  const store = tutoringStore();
+  const at = now.toISOString();
+  for (const kind of ['meeting-reminder', 'session-log'] as const) {
+    for (const timer of await store.dueTimers(kind, at)) {
+      const meeting = await store.getMeeting(timer.engagementId, timer.meetingId);
+      if (timerIsLive(timer, meeting, now)) {
+        const ref = { meetingId: meeting.meetingId, engagementId: meeting.engagementId };
+        if (kind === 'meeting-reminder') {
+          await publish('MeetingReminderTriggered', { ...ref, startsAt: meeting.startsAt, sequence: meeting.sequence });
+        } else {
+          await publish('SessionLogReminderTriggered', ref);
+        }
+      }
+      await store.deleteTimer(timer);
+    }
+  }
+}

@@ -1,0 +1,7 @@
+// Every minute: hand every open invitation batch whose sender is gone (crashed, timed out) to a new sender.
+import { scheduledHandler } from '../../shared/events.js';
+import { resumeStalledBatches } from '../use-cases.js';
+
+export const handler = scheduledHandler(async (at) => {
+  await resumeStalledBatches(at);
+});

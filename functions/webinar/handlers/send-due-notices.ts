@@ -1,0 +1,5 @@
+// Every minute: send the webinar reminders (the day before) and thank-yous (after) that have fallen due.
+import { scheduledHandler } from '../../shared/events.js';
+import { sendDueNotices } from '../due-notices.js';
+
+export const handler = scheduledHandler(sendDueNotices);

@@ -1,0 +1,12 @@
+// On InvitationsRequested / InvitationBatchProgressed: send (the next part of) an invitation batch.
+import { eventHandlers } from '../../shared/events.js';
+import { runInvitationBatch } from '../invitations.js';
+
+export const handler = eventHandlers({
+  InvitationsRequested: async ({ webinarId, batchId }) => {
+    await runInvitationBatch(webinarId, batchId);
+  },
+  InvitationBatchProgressed: async ({ webinarId, batchId }) => {
+    await runInvitationBatch(webinarId, batchId);
+  },
+});

@@ -1,0 +1,56 @@
+// Reading webinars, registrations and batches for the API. Nothing here publishes or mails, so the
+// read-only handlers carry neither the EventBridge nor the SES client.
+import { NotFoundError } from '../shared/errors.js';
+import {
+  toBatchProgress,
+  toRegistrationView,
+  waitingCount,
+  waitlistPositions,
+  type Registration,
+  type Webinar,
+} from './domain.js';
+import { webinarStore } from './store-instance.js';
+
+export async function requireWebinar(webinarId: string): Promise<Webinar> {
+  const webinar = await webinarStore().getWebinar(webinarId);
+  if (!webinar) throw new NotFoundError(`No webinar ${webinarId}`);
+  return webinar;
+}
+
+export async function requireRegistration(registrationId: string): Promise<Registration> {
+  const registration = await webinarStore().getRegistration(registrationId);
+  if (!registration) throw new NotFoundError(`No registration ${registrationId}`);
+  return registration;
+}
+
+/** A registration's place on the waiting list now (1 = next), or undefined when it is not waiting. */
+export async function currentPosition(registration: Registration): Promise<number | undefined> {
+  if (registration.status !== 'waitlisted') return undefined;
+  const positions = waitlistPositions(await webinarStore().listRegistrations(registration.webinarId));
+  return positions.get(registration.registrationId);
+}
+
+/** The coordinator's listing: every registration with status, waiting-list position and attendance. */
+export async function registrationList(webinarId: string) {
+  const webinar = await requireWebinar(webinarId);
+  const registrations = await webinarStore().listRegistrations(webinarId);
+  const positions = waitlistPositions(registrations);
+  return {
+    webinarId,
+    seats: webinar.seats,
+    confirmed: webinar.confirmed,
+    waiting: waitingCount(webinar),
+    registrations: registrations.map((r) => toRegistrationView(r, positions.get(r.registrationId))),
+  };
+}
+
+export async function batchProgress(webinarId: string, batchId: string) {
+  const store = webinarStore();
+  const batch = await store.getBatch(webinarId, batchId);
+  if (!batch) throw new NotFoundError(`No invitation batch ${batchId} for webinar ${webinarId}`);
+  const failures = batch.failed > 0 ? await store.listFailedInvitations(batchId) : [];
+  return toBatchProgress(
+    batch,
+    failures.map((f) => ({ email: f.email, reason: f.reason ?? 'unknown' })),
+  );
+}

@@ -1,0 +1,345 @@
+// The webinar use cases that change state and announce it: creating and changing a webinar,
+// registering, cancelling, giving freed seats to the waiting list, attendance, and asking for an
+// invitation batch. Mail goes out from the event handlers (notices.ts, invitations.ts), not here.
+import { randomUUID } from 'node:crypto';
+import type {
+  AttendanceBody,
+  CreateWebinarBody,
+  InvitationsBody,
+  RegisterBody,
+  UpdateWebinarBody,
+} from '../../schemas/api/webinars.js';
+import { intakeStore } from '../intake/store-instance.js';
+import { newAccessToken, sameSecret } from '../shared/access.js';
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '../shared/errors.js';
+import { publish, publishAll } from '../shared/events.js';
+import { logger } from '../shared/logger.js';
+import {
+  assertCanMarkAttendance,
+  assertCanRegister,
+  changedWebinar,
+  newRegistration,
+  newWebinar,
+  waitingCount,
+  waitingInOrder,
+  type Invitation,
+  type InvitationBatch,
+  type Registration,
+  type Webinar,
+} from './domain.js';
+import { forEachLimited } from './pacing.js';
+import { currentPosition, requireRegistration, requireWebinar } from './queries.js';
+import { webinarStore } from './store-instance.js';
+import { TransactionRefused } from './store.js';
+
+/** How long the seat counters must have been still before the sweep trusts the listing to check them. */
+export const counterSettleMs = 2 * 60_000;
+/** How far ahead the sweep looks for webinars with seats to fill. */
+const sweepHorizonMs = 120 * 24 * 3600_000;
+
+export async function createWebinar(roundId: string, body: CreateWebinarBody, by: string, now: Date): Promise<Webinar> {
+  const round = await intakeStore().getRound(roundId);
+  if (!round) throw new NotFoundError(`No round ${roundId}`);
+  const webinar = newWebinar(body, { webinarId: randomUUID(), roundId, now, createdBy: by });
+  await webinarStore().putNewWebinar(webinar);
+  await publish('WebinarCreated', { webinarId: webinar.webinarId, roundId, startsAt: webinar.startsAt, seats: webinar.seats });
+  return webinar;
+}
+
+export async function updateWebinar(webinarId: string, body: UpdateWebinarBody): Promise<Webinar> {
+  const webinar = await requireWebinar(webinarId);
+  const { change, reschedules } = changedWebinar(webinar, body);
+  const updated = await webinarStore().updateWebinar(webinarId, change, reschedules);
+  if (!updated) {
+    const current = await requireWebinar(webinarId);
+    throw new ConflictError(`${current.confirmed} people hold a seat now; seats cannot go below that`, { code: 'seats_taken' });
+  }
+  await publish('WebinarUpdated', { webinarId, changed: Object.keys(change).sort() });
+  return updated;
+}
+
+export interface Registered {
+  created: boolean;
+  registration: Registration;
+  position?: number;
+}
+
+function refused(webinarId: string, webinar: Webinar | undefined): Error {
+  if (!webinar) return new NotFoundError(`No webinar ${webinarId}`);
+  return new ConflictError(`Registration for "${webinar.title}" closed at ${webinar.registrationClosesAt}`, {
+    code: 'registration_closed',
+  });
+}
+
+/**
+ * Registers one person. A seat if one is free and nobody waits, else the next waiting-list ticket;
+ * both are single conditional writes on the webinar's counters, so any number of concurrent
+ * registrations get exactly `seats` seats and positions 1..N. The same email again gets the
+ * registration it already has.
+ */
+export async function register(webinarId: string, body: RegisterBody, now: Date): Promise<Registered> {
+  const store = webinarStore();
+  const recent = recentWebinar(webinarId, now);
+  const webinar = await recent.webinar;
+  assertCanRegister(webinar, body, now);
+  const email = body.email.toLowerCase();
+  const existingId = await store.registrationIdFor(webinarId, email);
+  if (existingId) return existingRegistration(existingId);
+
+  const invitation = body.invitation ? await matchingInvitation(webinarId, email, body.invitation) : undefined;
+  const base = newRegistration(webinar, body, {
+    registrationId: randomUUID(),
+    accessToken: newAccessToken(),
+    now,
+    ...(invitation ? { invitation } : {}),
+  });
+  const at = now.toISOString();
+  // Start where the webinar as read says (a full one straight to the waiting list); the writes
+  // decide. A seat can free up between "full" and taking a ticket (and the other way round): go again.
+  let trySeat = recent.full === undefined ? webinar.confirmed < webinar.seats && waitingCount(webinar) === 0 : !recent.full;
+  for (let attempt = 0; attempt < 6; attempt++, trySeat = !trySeat) {
+    if (trySeat) {
+      const seat = await store.takeSeat(webinarId, at);
+      if (seat.outcome === 'refused') throw refused(webinarId, seat.webinar);
+      if (seat.outcome === 'wait') {
+        recent.full = true;
+        continue;
+      }
+      const registration: Registration = { ...base, status: 'confirmed', confirmedAt: at };
+      const stored = await store.putRegistration(registration);
+      if (stored.outcome === 'duplicate') {
+        // The same email registered at the same moment and holds its own seat: ours goes back.
+        await store.giveBack(webinarId, 'seat', at);
+        await fillFreeSeats(webinarId, now);
+        return existingRegistration(stored.registrationId);
+      }
+      await publish('RegistrationConfirmed', {
+        registrationId: registration.registrationId,
+        webinarId,
+        language: registration.language,
+      });
+      return { created: true, registration };
+    }
+    const ticket = await store.takeTicket(webinarId, at);
+    if (ticket.outcome === 'refused') throw refused(webinarId, ticket.webinar);
+    if (ticket.outcome === 'seat-free') {
+      recent.full = false;
+      continue;
+    }
+    const registration: Registration = {
+      ...base,
+      status: 'waitlisted',
+      ticket: ticket.ticket,
+      joinedAtPosition: ticket.position,
+      waitlistedAt: at,
+    };
+    const stored = await store.putRegistration(registration);
+    if (stored.outcome === 'duplicate') {
+      await store.giveBack(webinarId, 'ticket', at);
+      return existingRegistration(stored.registrationId);
+    }
+    await publish('RegistrationWaitlisted', {
+      registrationId: registration.registrationId,
+      webinarId,
+      position: ticket.position,
+    });
+    return { created: true, registration, position: ticket.position };
+  }
+  throw new ServiceUnavailableError('Seats changed hands too fast to register; please try again');
+}
+
+/**
+ * The webinar as read at most `webinarReadMaxAgeMs` ago in this process, with what the latest write
+ * learnt about its seats (`full`). A burst of registrations reads the item once instead of once
+ * each, and stops trying for seats once they are gone. It only chooses where to start: the
+ * conditional writes decide, and check the registration window again.
+ */
+const webinarReadMaxAgeMs = 1_000;
+interface RecentRead {
+  at: number;
+  webinar: Promise<Webinar>;
+  full?: boolean;
+}
+const recentReads = new Map<string, RecentRead>();
+
+function recentWebinar(webinarId: string, now: Date): RecentRead {
+  const cached = recentReads.get(webinarId);
+  if (cached && Math.abs(now.getTime() - cached.at) < webinarReadMaxAgeMs) return cached;
+  const read: RecentRead = { at: now.getTime(), webinar: requireWebinar(webinarId) };
+  recentReads.set(webinarId, read);
+  read.webinar.catch(() => recentReads.delete(webinarId));
+  if (recentReads.size > 100) recentReads.delete(recentReads.keys().next().value!);
+  return read;
+}
+
+async function existingRegistration(registrationId: string): Promise<Registered> {
+  const registration = await requireRegistration(registrationId);
+  // Announced again: if the first announcement was lost, this repeat is what gets the email out
+  // (the email itself goes once).
+  const { webinarId } = registration;
+  if (registration.status === 'confirmed' && registration.promotedAt) {
+    await publish('RegistrationPromoted', { registrationId, webinarId });
+  } else if (registration.status === 'confirmed') {
+    await publish('RegistrationConfirmed', { registrationId, webinarId, language: registration.language });
+  } else if (registration.status === 'waitlisted' && registration.joinedAtPosition) {
+    await publish('RegistrationWaitlisted', { registrationId, webinarId, position: registration.joinedAtPosition });
+  }
+  const position = await currentPosition(registration);
+  return { created: false, registration, ...(position !== undefined ? { position } : {}) };
+}
+
+/** The invitation a registration came from, when its link's token matches the invited address. */
+async function matchingInvitation(webinarId: string, email: string, token: string): Promise<Invitation | undefined> {
+  const invitation = await webinarStore().getInvitation(webinarId, email);
+  return invitation && sameSecret(token, invitation.token) ? invitation : undefined;
+}
+
+/** Cancels; the seat (or waiting-list place) is freed. Cancelling again changes nothing. */
+export async function cancelRegistration(registration: Registration, now: Date): Promise<Registration> {
+  const { registrationId, webinarId } = registration;
+  if (registration.status === 'cancelled') {
+    // Announced again in case the first announcement was lost; its handlers are idempotent.
+    if (registration.cancelledFrom)
+      await publish('RegistrationCancelled', { registrationId, webinarId, previousStatus: registration.cancelledFrom });
+    return registration;
+  }
+  const webinar = await requireWebinar(webinarId);
+  if (now.toISOString() >= webinar.endsAt) {
+    throw new ConflictError('The webinar is over; there is nothing to cancel', { code: 'webinar_ended' });
+  }
+  try {
+    await webinarStore().cancel(registration, now.toISOString());
+  } catch (error) {
+    if (!(error instanceof TransactionRefused)) throw error;
+    const current = await requireRegistration(registrationId);
+    if (current.status === 'cancelled') return current;
+    throw new ConflictError('The registration changed while cancelling; please try again', {
+      code: 'state_changed',
+      cause: error,
+    });
+  }
+  await publish('RegistrationCancelled', { registrationId, webinarId, previousStatus: registration.status });
+  return requireRegistration(registrationId);
+}
+
+/**
+ * Gives each free seat to the first of the waiting list, until seats or list run out. Safe to run
+ * any number of times: each promotion is conditional on a free seat and on the person still waiting.
+ */
+export async function fillFreeSeats(webinarId: string, now: Date): Promise<number> {
+  const store = webinarStore();
+  const webinar = await store.getWebinar(webinarId);
+  const at = now.toISOString();
+  if (!webinar || at >= webinar.startsAt) return 0;
+  if (webinar.confirmed >= webinar.seats || waitingCount(webinar) === 0) return 0;
+  let promoted = 0;
+  for (const registration of waitingInOrder(await store.listRegistrations(webinarId))) {
+    const outcome = await store.promote(registration, at);
+    if (outcome === 'full') break;
+    if (outcome === 'promoted') {
+      promoted += 1;
+      await publish('RegistrationPromoted', { registrationId: registration.registrationId, webinarId });
+    }
+  }
+  return promoted;
+}
+
+/**
+ * The safety net behind the events: for every upcoming webinar, counters left wrong by a writer
+ * that died half-way are set right once they have been still for a while, and free seats go to
+ * the waiting list even if the event that should have said so was lost.
+ */
+export async function sweepSeats(now: Date): Promise<void> {
+  const store = webinarStore();
+  const at = now.toISOString();
+  for (const webinar of await store.listWebinarsStarting(at, new Date(now.getTime() + sweepHorizonMs).toISOString())) {
+    const settled = !webinar.countersAt || Date.parse(webinar.countersAt) <= now.getTime() - counterSettleMs;
+    const unchecked = webinar.countersAt && (!webinar.countersCheckedAt || webinar.countersCheckedAt < webinar.countersAt);
+    if (settled && unchecked) {
+      const registrations = await store.listRegistrations(webinar.webinarId);
+      const actual = {
+        confirmed: registrations.filter((r) => r.status === 'confirmed').length,
+        waiting: registrations.filter((r) => r.status === 'waitlisted').length,
+      };
+      if (actual.confirmed !== webinar.confirmed || actual.waiting !== waitingCount(webinar)) {
+        logger.warn('seat counters reconciled', {
+          webinarId: webinar.webinarId,
+          counted: { confirmed: webinar.confirmed, waiting: waitingCount(webinar) },
+          actual,
+        });
+      }
+      await store.reconcileCounters(webinar, actual, at);
+    }
+    await fillFreeSeats(webinar.webinarId, now);
+  }
+}
+
+/** Records attendance for a list of confirmed registrations, all checked before any is written. */
+export async function markAttendance(webinarId: string, body: AttendanceBody, now: Date) {
+  const store = webinarStore();
+  const webinar = await requireWebinar(webinarId);
+  const registrations = new Map((await store.listRegistrations(webinarId)).map((r) => [r.registrationId, r]));
+  assertCanMarkAttendance(webinar, body, registrations, now);
+  const at = now.toISOString();
+  const marked: string[] = [];
+  await forEachLimited(body.registrationIds, 10, async (id) => {
+    if (await store.markAttendance(id, webinarId, body.attended, at)) marked.push(id);
+  });
+  await publishAll(
+    marked.map((registrationId) => ({
+      detailType: 'AttendanceMarked' as const,
+      detail: { registrationId, webinarId, attended: body.attended },
+    })),
+  );
+  return { webinarId, attended: body.attended, marked: marked.length };
+}
+
+/**
+ * Records a press of "send" as a batch and hands it to the background sender. The recipients are
+ * gathered by the sender, not here, so that the request stays short whatever the round's size.
+ */
+export async function requestInvitations(
+  webinarId: string,
+  body: InvitationsBody,
+  by: string,
+  now: Date,
+): Promise<InvitationBatch> {
+  const webinar = await requireWebinar(webinarId);
+  if (now.toISOString() >= webinar.startsAt) {
+    throw new ConflictError('The webinar has started; invitations are no longer sent', { code: 'webinar_started' });
+  }
+  const batch: InvitationBatch = {
+    batchId: randomUUID(),
+    webinarId,
+    status: 'preparing',
+    ratePerSecond: body.ratePerSecond,
+    ...(body.extraInvitees.length ? { extraInvitees: body.extraInvitees } : {}),
+    recipients: 0,
+    skipped: 0,
+    sent: 0,
+    failed: 0,
+    throttled: 0,
+    createdAt: now.toISOString(),
+    createdBy: by,
+  };
+  await webinarStore().putBatch(batch);
+  await publish('InvitationsRequested', { webinarId, batchId: batch.batchId });
+  return batch;
+}
+
+/** Restarts every open batch whose sender is gone (crashed, timed out, or its continuation was lost). */
+export async function resumeStalledBatches(now: Date): Promise<number> {
+  let resumed = 0;
+  for (const batch of await webinarStore().listOpenBatches()) {
+    if (batch.leaseUntil && batch.leaseUntil > now.toISOString()) continue;
+    await publish('InvitationBatchProgressed', {
+      webinarId: batch.webinarId,
+      batchId: batch.batchId,
+      sent: batch.sent,
+      failed: batch.failed,
+      left: Math.max(0, batch.recipients - batch.skipped - batch.sent - batch.failed),
+    });
+    resumed += 1;
+  }
+  return resumed;
+}
