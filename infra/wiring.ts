@@ -160,8 +160,14 @@ export const eventRules = {
   },
   SuppressBouncedAddresses: {
     handler: 'deliverability/suppress-bounced',
+    needs: ['publish-events'],
     // SES publishes to the default bus; the stack forwards these events to ours.
     pattern: sesEmailEventPattern,
+  },
+  NotifyUnreachableContact: {
+    handler: 'deliverability/notify-unreachable-contact',
+    needs: ['send-email'],
+    pattern: patternFor('ContactUnreachable'),
   },
   AskCarryOver: {
     handler: 'selection/ask-carry-over',

@@ -1,5 +1,6 @@
 // Every event the system publishes: detail-type (PascalCase, past tense) → source and detail schema.
 import type * as z from 'zod';
+import { ContactUnreachable } from './deliverability.js';
 import { ApplicationReceived, RoundOpened } from './intake.js';
 import {
   ApplicationAccepted,
@@ -41,6 +42,7 @@ import {
 
 /** Events come from one source per capability. */
 export const sources = {
+  deliverability: 'sparraus.deliverability',
   intake: 'sparraus.intake',
   selection: 'sparraus.selection',
   webinar: 'sparraus.webinar',
@@ -48,6 +50,7 @@ export const sources = {
 } as const;
 
 export const eventCatalogue = {
+  ContactUnreachable: { source: sources.deliverability, detail: ContactUnreachable },
   RoundOpened: { source: sources.intake, detail: RoundOpened },
   ApplicationReceived: { source: sources.intake, detail: ApplicationReceived },
   SelectionCompleted: { source: sources.selection, detail: SelectionCompleted },

@@ -1,24 +1,28 @@
-// On an SES bounce or complaint: never mail that address again. Transient bounces are let be.
+// On an SES bounce or complaint: never mail that address again, mark the contacts that use it, and
+// have coordinators (and tutors) told. Transient bounces are let be.
 import type { EventBridgeEvent } from 'aws-lambda';
 import { SesEmailEvent } from '../../../schemas/events/ses.js';
+import { now } from '../../shared/clock.js';
+import { publish } from '../../shared/events.js';
 import { logger } from '../../shared/logger.js';
 import { suppress } from '../../shared/suppression.js';
+import { applicationsOfContact, markUnreachable } from '../contacts.js';
 
 export async function handler(event: EventBridgeEvent<string, unknown>): Promise<void> {
   const detail = SesEmailEvent.parse(event.detail);
-  if (detail.eventType === 'Bounce') {
-    if (detail.bounce.bounceType !== 'Permanent') return;
-    for (const { emailAddress } of detail.bounce.bouncedRecipients) {
-      await suppress(emailAddress, { kind: 'bounce', at: detail.bounce.timestamp, messageId: detail.mail.messageId });
+  const { reason, addresses, at } =
+    detail.eventType === 'Bounce'
+      ? { reason: 'bounce' as const, addresses: detail.bounce.bouncedRecipients, at: detail.bounce.timestamp }
+      : { reason: 'complaint' as const, addresses: detail.complaint.complainedRecipients, at: detail.complaint.timestamp };
+  if (detail.eventType === 'Bounce' && detail.bounce.bounceType !== 'Permanent') return;
+
+  for (const { emailAddress } of addresses) {
+    await suppress(emailAddress, { kind: reason, at, messageId: detail.mail.messageId });
+    for (const application of await applicationsOfContact(emailAddress)) {
+      // Published also when already marked: a repeat heals a lost event; the emails go out once.
+      await markUnreachable(application.applicationId, reason, now().toISOString());
+      await publish('ContactUnreachable', { applicationId: application.applicationId, roundId: application.roundId, reason });
     }
-    logger.info('bounced addresses suppressed', {
-      messageId: detail.mail.messageId,
-      count: detail.bounce.bouncedRecipients.length,
-    });
-  } else {
-    for (const { emailAddress } of detail.complaint.complainedRecipients) {
-      await suppress(emailAddress, { kind: 'complaint', at: detail.complaint.timestamp, messageId: detail.mail.messageId });
-    }
-    logger.info('complaining addresses suppressed', { messageId: detail.mail.messageId });
   }
+  logger.info('addresses suppressed', { messageId: detail.mail.messageId, reason, count: addresses.length });
 }
