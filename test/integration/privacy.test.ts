@@ -7,6 +7,8 @@ import { handler as getRound } from '../../functions/intake/handlers/get-round.j
 import { handler as erase } from '../../functions/privacy/handlers/erase-person.js';
 import { handler as exportPerson } from '../../functions/privacy/handlers/export-person.js';
 import { handler as select } from '../../functions/selection/handlers/select.js';
+import { handler as createWebinar } from '../../functions/webinar/handlers/create-webinar.js';
+import { handler as register } from '../../functions/webinar/handlers/register.js';
 import { handler as completeRound } from '../../functions/selection/handlers/complete-round.js';
 import { handler as eraseExpiredRounds } from '../../functions/privacy/handlers/erase-expired-rounds.js';
 import { advanceClock, resetClock } from '../../functions/shared/clock.js';
@@ -89,8 +91,28 @@ describe('privacy', () => {
       body: { policy: 'first-come', force: true },
     });
     await bus.idle();
+    const webinar = await callRoute(createWebinar, 'POST /rounds/{roundId}/webinars', {
+      claims: coordinator,
+      path: { roundId },
+      body: {
+        title: 'Loppuwebinaari',
+        startsAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+        endsAt: new Date(Date.now() + 10 * 86_400_000 + 7_200_000).toISOString(),
+        seats: 10,
+        registrationClosesAt: new Date(Date.now() + 9 * 86_400_000).toISOString(),
+        joinUrl: 'https://meet.example.fi/w',
+        languages: ['fi'],
+      },
+    });
+    expect(webinar.status).toBe(201);
+    const registered = await callRoute(register, 'POST /webinars/{webinarId}/registrations', {
+      path: { webinarId: webinar.body.webinarId },
+      body: { name: 'Maija Meikäläinen', email: person, language: 'fi', consent: true },
+    });
+    expect(registered.status).toBe(201);
+    await bus.idle();
     await suppress(person, { kind: 'complaint', at: new Date().toISOString() });
-    expect((await readInbox({ to: person })).length).toBe(2);
+    expect((await readInbox({ to: person })).length).toBe(3);
     const countsBefore = (await callRoute(getRound, 'GET /rounds/{roundId}', { path: { roundId } })).body;
 
     const exported = await callRoute(exportPerson, 'POST /privacy/export', { claims: coordinator, body: { email: person } });
@@ -101,7 +123,10 @@ describe('privacy', () => {
       roundId,
     });
     expect(exported.body.data.application[0].accessToken).toBeUndefined();
-    expect(exported.body.data.email.map((e: { kind: string }) => e.kind).sort()).toEqual(['accepted', 'application-received']);
+    expect(exported.body.data.email.map((e: { kind: string }) => e.kind)).toEqual(
+      expect.arrayContaining(['accepted', 'application-received']),
+    );
+    expect(exported.body.data.registration).toHaveLength(1);
     expect(exported.body.data.suppression).toHaveLength(1);
 
     const erased = await callRoute(erase, 'POST /privacy/erase', { claims: coordinator, body: { email: person.toUpperCase() } });
