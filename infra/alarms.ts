@@ -1,7 +1,8 @@
 // CloudWatch alarms of the stateless stack: one on every dead-letter queue, one on errors and one on
 // throttles of every function, all notifying one SNS topic (mailed to AlarmEmail when it is given).
-// They live in a nested stack of their own: CloudFormation allows 500 resources a stack, and the
-// stateless stack's functions, routes, rules and queues alone come close to that.
+// The topic lives in a nested stack of its own; each alarm lives in the stack of what it watches (a
+// capability's nested stack, see capability-stack.ts), so that no stack collects an alarm, and a
+// parameter, per function: CloudFormation allows 500 resources and 200 parameters a template.
 import { CfnCondition, Duration, Fn, NestedStack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Stats, TreatMissingData, type Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -73,7 +74,7 @@ export class AlarmsStack extends NestedStack {
 
   constructor(scope: Construct, id: string, props: AlarmsStackProps) {
     super(scope, id, {
-      description: 'sparraus alarms: dead-letter queues, function errors and throttles, and their SNS topic',
+      description: 'sparraus alarm topic: every alarm (dead letters, function errors and throttles) notifies it',
     });
     // Not encrypted: a notification carries an alarm's name, description, metric and threshold,
     // never personal data, and CloudWatch cannot publish to a topic under the AWS managed SNS key
@@ -93,9 +94,13 @@ export class AlarmsStack extends NestedStack {
     (subscription.node.defaultChild as CfnSubscription).cfnOptions.condition = hasEmail;
   }
 
-  /** Error and throttle alarms of one function, named after `name` (the function's construct name). */
-  forFunction(name: string, handlerId: string, fn: IFunction): void {
+  /**
+   * Error and throttle alarms of one function, named after `name` (the function's construct name),
+   * created in `scope` (the function's stack).
+   */
+  forFunction(scope: Construct, name: string, handlerId: string, fn: IFunction): void {
     this.add(
+      scope,
       `${name}Errors`,
       `${alarmPrefix}${name}-errors`,
       fn.metric(alarmPolicy.errors.metricName),
@@ -103,6 +108,7 @@ export class AlarmsStack extends NestedStack {
       `${handlerId} failed (threw, timed out or ran out of memory) at least once in 5 minutes. Its log group says why.`,
     );
     this.add(
+      scope,
       `${name}Throttles`,
       `${alarmPrefix}${name}-throttles`,
       fn.metric(alarmPolicy.throttles.metricName),
@@ -111,9 +117,10 @@ export class AlarmsStack extends NestedStack {
     );
   }
 
-  /** The alarm of one dead-letter queue; `what` says whose dead letters it holds. */
-  forDeadLetters(name: string, queue: IQueue, what: string): void {
+  /** The alarm of one dead-letter queue, created in `scope`; `what` says whose dead letters it holds. */
+  forDeadLetters(scope: Construct, name: string, queue: IQueue, what: string): void {
     this.add(
+      scope,
       `${name}Alarm`,
       `${alarmPrefix}${name}`,
       queue.metric(alarmPolicy.deadLetters.metricName),
@@ -123,13 +130,14 @@ export class AlarmsStack extends NestedStack {
   }
 
   private add(
+    scope: Construct,
     id: string,
     alarmName: string,
     metric: Metric,
     policy: (typeof alarmPolicy)[keyof typeof alarmPolicy],
     alarmDescription: string,
   ): void {
-    const alarm = new Alarm(this, id, {
+    const alarm = new Alarm(scope, id, {
       alarmName,
       alarmDescription,
       metric: metric.with({ statistic: policy.statistic, period: policy.period }),

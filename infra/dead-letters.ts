@@ -2,7 +2,7 @@
 // through the stack's EventBridge rules, reads the two shapes of message that end in them, and
 // re-drives each by invoking the function that failed with the event it failed on.
 //
-// Two shapes reach a handler's queue (infra/stateless-stack.ts gives each one queue for both):
+// Two shapes reach a handler's queue (infra/capability-stack.ts gives each one queue for both):
 // - EventBridge could not deliver to the target: the body is the event itself; message attributes
 //   name the rule and target (RULE_ARN, TARGET_ARN) and why (ERROR_CODE, ERROR_MESSAGE, ...).
 // - Lambda ran the function asynchronously and it kept failing: the body is an invocation record,

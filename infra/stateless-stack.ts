@@ -1,17 +1,14 @@
-// Stateless stack: one Lambda function per handler, the HTTP API, event rules and schedules, their dead-letter queues and alarms, all built from the wiring table.
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CfnOutput, CfnParameter, Duration, Fn, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+// Stateless stack: the HTTP API, the SES configuration set, the forwarders of AWS service events and
+// the alarm topic, with one nested stack per capability holding its functions, routes, event rules,
+// schedules, dead-letter queues and alarms; all built from the wiring table.
+import { CfnOutput, CfnParameter, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { EventBus as EventBusTarget, LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture } from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   ConfigurationSet,
@@ -20,46 +17,27 @@ import {
   EventDestination,
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { envNames } from '../functions/shared/config.js';
+import { coordinatorEmailsEnv } from '../functions/tutoring/coordinators.js';
 import { AlarmsStack } from './alarms.js';
-import { handlerBundling, handlerRuntime } from './bundling.js';
+import {
+  capabilities,
+  CapabilityStack,
+  constructName,
+  newDeadLetterQueue,
+  type CapabilityShared,
+  type NeedAccess,
+} from './capability-stack.js';
 import { eventBusName, forwardRuleName, handlerTag, ruleName } from './names.js';
 import type { StatefulResources } from './stateful-stack.js';
 import { tableKeys } from './table-definition.js';
-import {
-  allHandlerIds,
-  eventRules,
-  handlerEntry,
-  httpRoutes,
-  needsOf,
-  scheduleRules,
-  type EventRule,
-  type HandlerId,
-  type HttpRoute,
-  type Need,
-  type RouteKey,
-} from './wiring.js';
-
-const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+import { eventRules, httpRoutes, type EventRule, type HandlerId, type HttpRoute, type Need, type RouteKey } from './wiring.js';
 
 export { forwardRuleName, handlerTag, ruleName };
 
-// How long each kind of trigger may run, and how hard asynchronous triggers retry. A handler named
-// under several kinds gets the longest timeout.
-const httpTimeout = Duration.seconds(10);
-const asyncTimeout = Duration.seconds(30);
-/** Event subscribers: a late confirmation email still beats none. */
-const eventRetry = {
-  rule: { retryAttempts: 8, maxEventAge: Duration.hours(12) },
-  lambda: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
-};
-/** Schedules: the next tick does the same work, so an old tick is worth little. */
-const scheduleRetry = {
-  rule: { retryAttempts: 2, maxEventAge: Duration.minutes(5) },
-  lambda: { retryAttempts: 1, maxEventAge: Duration.minutes(5) },
-};
+/** Allowed values of the CoordinatorEmails parameter: empty, or addresses separated by commas (and spaces). */
+export const coordinatorEmailsPattern = '^$|^[^@\\s,;]+@[^@\\s,;]+(\\s*[,;]\\s*[^@\\s,;]+@[^@\\s,;]+)*$';
 
 // grantReadWriteData's data actions without the stream ones (no stream exists), scoped below to the
 // table and the one index that tableKeys defines instead of `index/*`.
@@ -84,8 +62,10 @@ export class StatelessStack extends Stack {
   /** The function of each handler id. */
   readonly functions: ReadonlyMap<HandlerId, NodejsFunction>;
   readonly api: HttpApi;
-  /** Nested stack with the alarm topic and every alarm. */
+  /** Nested stack with the alarm topic (the alarms are in the stacks of what they watch). */
   readonly alarms: AlarmsStack;
+  /** One nested stack per capability, sorted by capability. */
+  readonly capabilities: readonly CapabilityStack[];
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -110,6 +90,14 @@ export class StatelessStack extends Stack {
       description:
         'Address the CloudWatch alarms (dead letters, function errors and throttles) are mailed to; empty for none. ' +
         'SNS first mails it a link to confirm the subscription.',
+    });
+    const coordinatorEmails = new CfnParameter(this, 'CoordinatorEmails', {
+      type: 'String',
+      default: '',
+      allowedPattern: coordinatorEmailsPattern,
+      description:
+        'Extra coordinator addresses (comma-separated; empty for none) told what no tutor can settle and ' +
+        'about contacts whose mail bounces, besides the coordinator who opened the round.',
     });
     const alarms = new AlarmsStack(this, 'Alarms', { alarmEmail: alarmEmail.valueAsString });
     this.alarms = alarms;
@@ -142,7 +130,7 @@ export class StatelessStack extends Stack {
     });
     // What each need of the wiring table grants, and the settings that only a handler with that need
     // reads. Every handler gets its log group and the table; nothing else is granted.
-    const access: Record<Need, { grant: (fn: NodejsFunction) => void; environment: Record<string, string> }> = {
+    const access: Record<Need, NeedAccess> = {
       'publish-events': {
         grant: (fn) => eventBus.grantPutEventsTo(fn),
         environment: { [envNames.eventBusName]: eventBus.eventBusName },
@@ -152,6 +140,11 @@ export class StatelessStack extends Stack {
         environment: {
           [envNames.emailFrom]: senderEmail.valueAsString,
           [envNames.sesConfigurationSet]: configurationSet.configurationSetName,
+          // Read by the handlers that tell coordinators something (functions/tutoring/coordinators.ts).
+          // Given to every handler that may send email rather than to a list of handler ids: only a
+          // handler that mails can use the addresses, a new one needs no change here, and the
+          // addresses are no secret (the mails name them).
+          [coordinatorEmailsEnv]: coordinatorEmails.valueAsString,
         },
       },
     };
@@ -187,61 +180,35 @@ export class StatelessStack extends Stack {
     });
     this.api = api;
 
-    const timeouts = handlerTimeouts();
+    // The authorizer only proves the token (signature, expiry, audience); each handler checks the
+    // role against the token's cognito:groups claim.
+    const jwtAuthorizer = new HttpJwtAuthorizer('CognitoJwt', jwtIssuer, {
+      jwtAudience: [jwtAudience],
+      identitySource: ['$request.header.Authorization'],
+    });
+    // Each capability's functions, routes, rules, queues and alarms go into a nested stack of its own
+    // (capability-stack.ts), so that no stack nears CloudFormation's 500 resources.
+    const shared: CapabilityShared = {
+      api,
+      jwtAuthorizer,
+      eventBus,
+      alarms,
+      environment: { [envNames.tableName]: table.tableName, [envNames.publicUrl]: api.apiEndpoint },
+      tableData,
+      access,
+      bearerEnvironment,
+      verifiesBearer,
+      publicRouteReason,
+    };
     const functions = new Map<HandlerId, NodejsFunction>();
-    for (const handlerId of allHandlerIds()) {
-      const name = constructName(handlerId);
-      const logGroup = new LogGroup(this, `${name}Logs`, { retention: RetentionDays.ONE_MONTH });
-      // An own role instead of AWSLambdaBasicExecutionRole: the function may write to its own log
-      // group only, not to every log group in the account.
-      const role = new Role(this, `${name}Role`, {
-        assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-        description: `Execution role of ${handlerId}`,
-      });
-      role.addToPolicy(
-        new PolicyStatement({
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [logGroup.logGroupArn],
-        }),
-      );
-      role.addToPolicy(tableData);
-      const needs = needsOf(handlerId).map((need) => access[need]);
-
-      const fn = new NodejsFunction(this, name, {
-        entry: resolve(projectRoot, handlerEntry(handlerId)),
-        handler: 'handler',
-        projectRoot,
-        depsLockFilePath: resolve(projectRoot, 'package-lock.json'),
-        description: `${handlerId} (${handlerEntry(handlerId)})`,
-        runtime: handlerRuntime,
-        architecture: Architecture.ARM_64,
-        memorySize: 256,
-        timeout: timeouts.get(handlerId),
-        role,
-        logGroup,
-        environment: {
-          [envNames.tableName]: table.tableName,
-          // The function refers to the API, the API's integrations to the function: no cycle,
-          // because the AWS::ApiGatewayV2::Api resource itself names no function.
-          [envNames.publicUrl]: api.apiEndpoint,
-          // A handler that publishes or mails without declaring the need fails on the missing
-          // setting (functions/shared/config.ts) before it could fail on the missing permission.
-          ...Object.fromEntries(needs.flatMap((n) => Object.entries(n.environment))),
-          ...(verifiesBearer.has(handlerId) ? bearerEnvironment : {}),
-        },
-        bundling: handlerBundling,
-      });
-      for (const need of needs) need.grant(fn);
-      Tags.of(fn).add(handlerTag, handlerId);
-      alarms.forFunction(name, handlerId, fn);
-      functions.set(handlerId, fn);
+    const capabilityStacks: CapabilityStack[] = [];
+    for (const capability of capabilities()) {
+      const stack = new CapabilityStack(this, constructName(capability), { capability, shared });
+      capabilityStacks.push(stack);
+      for (const [handlerId, fn] of stack.functions) functions.set(handlerId, fn);
     }
     this.functions = functions;
-    const fnOf = (handlerId: HandlerId): NodejsFunction => {
-      const fn = functions.get(handlerId);
-      if (!fn) throw new Error(`No function for handler ${handlerId}`);
-      return fn;
-    };
+    this.capabilities = capabilityStacks;
 
     // --- HTTP API ------------------------------------------------------------------------------
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
@@ -268,82 +235,17 @@ export class StatelessStack extends Stack {
       },
     });
 
-    // The authorizer only proves the token (signature, expiry, audience); each handler checks the
-    // role against the token's cognito:groups claim.
-    const jwtAuthorizer = new HttpJwtAuthorizer('CognitoJwt', jwtIssuer, {
-      jwtAudience: [jwtAudience],
-      identitySource: ['$request.header.Authorization'],
-    });
-    const integrations = new Map<HandlerId, HttpLambdaIntegration>();
-    for (const [routeKey, route] of Object.entries(httpRoutes) as [RouteKey, (typeof httpRoutes)[RouteKey]][]) {
-      const [method, path] = routeKey.split(' ') as [HttpMethod, string];
-      let integration = integrations.get(route.handler);
-      if (!integration) {
-        integration = new HttpLambdaIntegration(`${constructName(route.handler)}Integration`, fnOf(route.handler));
-        integrations.set(route.handler, integration);
-      }
-      const isPublic = route.role === 'public';
-      const [httpRoute] = api.addRoutes({
-        path,
-        methods: [method],
-        integration,
-        authorizer: isPublic ? new HttpNoneAuthorizer() : jwtAuthorizer,
-      });
-      if (isPublic && httpRoute) {
-        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: publicRouteReason(routeKey, route) });
-      }
-    }
-
-    // --- Events and schedules ------------------------------------------------------------------
-    /** A dead-letter queue with its alarm; `of` says whose failures end in it. */
-    const newDeadLetterQueue = (id: string, of: string): Queue => {
-      const queue = new Queue(this, id, {
-        encryption: QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      });
-      Validations.of(queue).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason:
-          `This queue is itself the dead-letter queue of ${of}: failed deliveries end here; ` +
-          'a dead-letter queue behind it would only move the same messages.',
-      });
-      alarms.forDeadLetters(id, queue, of);
-      return queue;
-    };
-    const deadLetters = new Map<HandlerId, Queue>();
-    const deadLettersOf = (handlerId: HandlerId, retry: typeof eventRetry): Queue => {
-      let queue = deadLetters.get(handlerId);
-      if (queue) return queue;
-      queue = newDeadLetterQueue(
-        `${constructName(handlerId)}DeadLetters`,
-        `${handlerId} (its EventBridge targets and its asynchronous invocations)`,
-      );
-      // EventBridge's DLQ only catches events it could not hand to Lambda; errors thrown by the
-      // handler are retried by Lambda's async invoke and then need this destination to be kept.
-      fnOf(handlerId).configureAsyncInvoke({ ...retry.lambda, onFailure: new SqsDestination(queue) });
-      deadLetters.set(handlerId, queue);
-      return queue;
-    };
-
-    for (const [key, entry] of Object.entries(eventRules)) {
-      new Rule(this, `EventRule${key}`, {
-        ruleName: ruleName(key),
-        description: `eventRules.${key} -> ${entry.handler}`,
-        eventBus,
-        eventPattern: { source: [...entry.pattern.source], detailType: [...entry.pattern['detail-type']] },
-        targets: [
-          new LambdaFunction(fnOf(entry.handler), {
-            deadLetterQueue: deadLettersOf(entry.handler, eventRetry),
-            ...eventRetry.rule,
-          }),
-        ],
-      });
-    }
     // --- AWS service events ----------------------------------------------------------------------
     // AWS services (SES here) put their events on the default bus only. For each eventRules entry on
     // an AWS source, a rule there forwards exactly the events of its pattern to the sparraus bus,
-    // where the entry's own rule (above) delivers them like any other event.
+    // where the entry's own rule (in its capability's stack) delivers them like any other event.
+    const forwardDeadLetters = (key: string) => {
+      const id = `Forward${key}DeadLetters`;
+      const of = `the forwarding of eventRules.${key} from the default bus to the ${eventBusName} bus`;
+      const queue = newDeadLetterQueue(this, id, of);
+      alarms.forDeadLetters(this, id, queue, of);
+      return queue;
+    };
     const defaultBus = EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     const sesDetailTypes = new Set<string>();
     for (const [key, entry] of Object.entries(eventRules) as [string, EventRule][]) {
@@ -368,10 +270,7 @@ export class StatelessStack extends Stack {
         // Bus targets take no retry policy: EventBridge retries them for 24 hours, then dead-letters.
         targets: [
           new EventBusTarget(eventBus, {
-            deadLetterQueue: newDeadLetterQueue(
-              `Forward${key}DeadLetters`,
-              `the forwarding of eventRules.${key} from the default bus to the ${eventBusName} bus`,
-            ),
+            deadLetterQueue: forwardDeadLetters(key),
           }),
         ],
       });
@@ -381,20 +280,6 @@ export class StatelessStack extends Stack {
       configurationSet.addEventDestination('ToDefaultBus', {
         destination: EventDestination.eventBus(defaultBus),
         events: [...sesDetailTypes].map(sesEmailSendingEvent),
-      });
-    }
-
-    for (const [key, entry] of Object.entries(scheduleRules)) {
-      new Rule(this, `ScheduleRule${key}`, {
-        ruleName: ruleName(key),
-        description: `scheduleRules.${key} -> ${entry.handler}`,
-        schedule: Schedule.expression(entry.expression),
-        targets: [
-          new LambdaFunction(fnOf(entry.handler), {
-            deadLetterQueue: deadLettersOf(entry.handler, scheduleRetry),
-            ...scheduleRetry.rule,
-          }),
-        ],
       });
     }
 
@@ -447,25 +332,4 @@ function sesEmailSendingEvent(detailType: string): EmailSendingEvent {
   const event = sesEventOfDetailType[detailType];
   if (!event) throw new Error(`No SES event type publishes the detail-type ${JSON.stringify(detailType)}`);
   return event;
-}
-
-/** `intake/create-round` -> `IntakeCreateRound`, a construct id that stays readable in the console. */
-function constructName(handlerId: HandlerId): string {
-  return handlerId
-    .split(/[^a-zA-Z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part[0]!.toUpperCase() + part.slice(1))
-    .join('');
-}
-
-function handlerTimeouts(): Map<HandlerId, Duration> {
-  const timeouts = new Map<HandlerId, Duration>();
-  const raise = (handlerId: HandlerId, timeout: Duration) => {
-    const current = timeouts.get(handlerId);
-    if (!current || current.toSeconds() < timeout.toSeconds()) timeouts.set(handlerId, timeout);
-  };
-  for (const route of Object.values(httpRoutes)) raise(route.handler, httpTimeout);
-  for (const rule of Object.values(eventRules)) raise(rule.handler, asyncTimeout);
-  for (const rule of Object.values(scheduleRules)) raise(rule.handler, asyncTimeout);
-  return timeouts;
 }

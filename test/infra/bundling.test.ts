@@ -22,8 +22,11 @@ beforeAll(async () => {
   // With bundling (no `aws:cdk:bundling-stacks` override): NodejsFunction runs esbuild as in `cdk synth`.
   const { app, stateless } = buildApp({ outdir });
   app.synth();
-  const resources = Template.fromStack(stateless).toJSON().Resources as Record<string, { Type: string; Properties: any }>;
-  for (const resource of Object.values(resources)) {
+  // The functions are in the capabilities' nested stacks.
+  const resources = stateless.capabilities.flatMap(
+    (stack) => Object.values(Template.fromStack(stack).toJSON().Resources) as { Type: string; Properties: any }[],
+  );
+  for (const resource of resources) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
     const handlerId = resource.Properties.Tags.find((t: { Key: string }) => t.Key === handlerTag).Value as HandlerId;
     const assetHash = /^([0-9a-f]{64})\.zip$/.exec(resource.Properties.Code.S3Key)?.[1];

@@ -8,7 +8,11 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { envNames } from '../../functions/shared/config.js';
+import { coordinatorEmailsEnv } from '../../functions/tutoring/coordinators.js';
+import { capabilityOf } from '../../infra/capability-stack.js';
+import { coordinatorEmailsPattern } from '../../infra/stateless-stack.js';
 import { sources } from '../../schemas/events/catalogue.js';
+import { handlerTag } from '../../infra/names.js';
 import { eventBusName } from '../../infra/stateful-stack.js';
 import { tableKeys } from '../../infra/table-definition.js';
 import {
@@ -30,11 +34,10 @@ const {
   statefulTemplate,
   statelessTemplate,
   resources,
-  alarmsTemplate,
-  alarmResources,
-  fromStatelessStack,
+  stacks,
   handlerOfFunction,
   statementsOf,
+  imported,
 } = synthesize();
 
 describe('stateful stack', () => {
@@ -143,7 +146,7 @@ describe('stateless stack', () => {
     [envNames.jwtAudience]: authorizer!.JwtConfiguration.Audience[0],
   };
 
-  it('sets the table and PUBLIC_URL everywhere, the bus only with publish-events, the mail settings only with send-email, the JWT settings only on acceptsBearer routes', () => {
+  it('sets the table and PUBLIC_URL everywhere, the bus only with publish-events, the mail settings and coordinator addresses only with send-email, the JWT settings only on acceptsBearer routes', () => {
     const [apiId] = ofType(resources, 'AWS::ApiGatewayV2::Api')[0]!;
     const [configurationSetId] = ofType(resources, 'AWS::SES::ConfigurationSet')[0]!;
     for (const [logicalId, fn] of functions) {
@@ -153,13 +156,17 @@ describe('stateless stack', () => {
       expect({ handlerId, variables }).toEqual({
         handlerId,
         variables: {
-          [envNames.tableName]: stateless.resolve(stateful.resources.table.tableName),
+          [envNames.tableName]: imported(stateful.resources.table.tableName),
           [envNames.publicUrl]: { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] },
           ...(needs.includes('publish-events')
-            ? { [envNames.eventBusName]: stateless.resolve(stateful.resources.eventBus.eventBusName) }
+            ? { [envNames.eventBusName]: imported(stateful.resources.eventBus.eventBusName) }
             : {}),
           ...(needs.includes('send-email')
-            ? { [envNames.emailFrom]: { Ref: 'SenderEmail' }, [envNames.sesConfigurationSet]: { Ref: configurationSetId } }
+            ? {
+                [envNames.emailFrom]: { Ref: 'SenderEmail' },
+                [envNames.sesConfigurationSet]: { Ref: configurationSetId },
+                [coordinatorEmailsEnv]: { Ref: 'CoordinatorEmails' },
+              }
             : {}),
           ...(bearerHandlers.has(handlerId) ? bearerVariables : {}),
         },
@@ -176,7 +183,7 @@ describe('stateless stack', () => {
       stateless.resolve(`https://cognito-idp.${stateless.region}.amazonaws.com/${stateful.resources.userPool.userPoolId}`),
     );
     expect(JSON.stringify(bearerVariables[envNames.jwtIssuer])).toMatch(/^\{"Fn::Join":\["",\["https:\/\/cognito-idp\./);
-    expect(bearerVariables[envNames.jwtAudience]).toEqual(stateless.resolve(stateful.resources.userPoolClient.userPoolClientId));
+    expect(bearerVariables[envNames.jwtAudience]).toEqual(imported(stateful.resources.userPoolClient.userPoolClientId));
     // Which functions get them, and that no other does, the test above checks.
   });
 
@@ -261,7 +268,7 @@ describe('stateless stack', () => {
     expect(putEvents).toHaveLength(handlersWith('publish-events').length);
     expect(sendEmail).toHaveLength(handlersWith('send-email').length);
     for (const s of putEvents) {
-      expect(s.Resource).toEqual(stateless.resolve(stateful.resources.eventBus.eventBusArn));
+      expect(s.Resource).toEqual(imported(stateful.resources.eventBus.eventBusArn));
     }
     for (const s of sendEmail) {
       const arns = JSON.stringify(s.Resource);
@@ -269,6 +276,27 @@ describe('stateless stack', () => {
       expect(arns).toContain('":identity/",{"Ref":"SenderEmail"}');
       expect(arns).toContain('":identity/",{"Fn::Select":[1,{"Fn::Split":["@",{"Ref":"SenderEmail"}]}]}');
       expect(arns).toContain('":configuration-set/",{"Ref":"SesConfigurationSet');
+    }
+  });
+
+  it('takes the extra coordinator addresses from a parameter, empty by default, and gives them to every handler that tells coordinators something', () => {
+    statelessTemplate.hasParameter('CoordinatorEmails', {
+      Type: 'String',
+      Default: '',
+      AllowedPattern: coordinatorEmailsPattern,
+    });
+    // The setting goes to every handler with send-email (the test above): one that reads it without
+    // that need would find it unset. These are the handlers that read it today.
+    for (const handlerId of ['tutoring/notify-engagement', 'deliverability/notify-unreachable-contact'] as HandlerId[]) {
+      expect({ handlerId, needs: needsOf(handlerId) }).toEqual({ handlerId, needs: expect.arrayContaining(['send-email']) });
+    }
+    // The pattern CloudFormation checks the value against (Java regular expressions, whole value).
+    const allowed = new RegExp(coordinatorEmailsPattern);
+    for (const value of ['', 'team@example.org', 'a@example.org,b@example.org', 'a@example.org, b@example.org']) {
+      expect({ value, ok: allowed.test(value) }).toEqual({ value, ok: true });
+    }
+    for (const value of ['team', 'a@example.org,', ',a@example.org', 'a@example.org b']) {
+      expect({ value, ok: allowed.test(value) }).toEqual({ value, ok: false });
     }
   });
 
@@ -346,13 +374,13 @@ describe('stateless stack', () => {
   });
 });
 
-describe('alarms (nested stack)', () => {
-  const alarms = ofType(alarmResources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!);
-  const [topicId] = ofType(alarmResources, 'AWS::SNS::Topic')[0]!;
-  /** Logical id, in the stateless stack, of what an alarm's dimension names. */
+describe('alarms (topic in a nested stack, each alarm in the stack of what it watches)', () => {
+  const alarms = ofType(resources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!);
+  const [topicId] = ofType(resources, 'AWS::SNS::Topic')[0]!;
+  /** Logical id of what an alarm's dimension names. */
   const watched = (alarm: Record<string, any>, dimension: string): string | undefined => {
     const value = alarm.Dimensions?.find((d: { Name: string }) => d.Name === dimension)?.Value;
-    return referencedId(fromStatelessStack(value));
+    return referencedId(value);
   };
   const alarmsOn = (namespace: string, metricName: string, dimension: string) =>
     new Map(
@@ -368,8 +396,8 @@ describe('alarms (nested stack)', () => {
     expect(queues.length).toBe(ofType(resources, 'AWS::Lambda::EventInvokeConfig').length + 1);
     expect(sorted([...onQueues.keys()].map(String))).toEqual(sorted(queues));
     for (const [queueId, alarm] of onQueues) {
-      // The dimension is the queue's name, as the stateless stack passes it.
-      expect(fromStatelessStack(alarm.Dimensions[0].Value)).toEqual({ 'Fn::GetAtt': [queueId, 'QueueName'] });
+      // The dimension is the queue's name.
+      expect(alarm.Dimensions[0].Value).toEqual({ 'Fn::GetAtt': [queueId, 'QueueName'] });
       expect(alarm).toMatchObject({
         Statistic: 'Maximum',
         Period: 300,
@@ -417,20 +445,70 @@ describe('alarms (nested stack)', () => {
   it('mails the topic to the AlarmEmail parameter, only when one is given; the topic takes TLS only', () => {
     statelessTemplate.hasParameter('AlarmEmail', { Type: 'String', Default: '' });
     statelessTemplate.hasOutput('AlarmTopicArn', {});
-    const subscriptions = ofType(alarmResources, 'AWS::SNS::Subscription');
+    const subscriptions = ofType(resources, 'AWS::SNS::Subscription');
     expect(subscriptions).toHaveLength(1);
     const [, subscription] = subscriptions[0]! as [string, { Properties: Record<string, any>; Condition?: string }];
     expect(subscription.Properties).toMatchObject({ Protocol: 'email', TopicArn: { Ref: topicId } });
-    expect(fromStatelessStack(subscription.Properties.Endpoint)).toEqual({ Ref: 'AlarmEmail' });
-    const condition = alarmsTemplate.toJSON().Conditions[subscription.Condition!];
+    expect(subscription.Properties.Endpoint).toEqual({ Ref: 'AlarmEmail' });
+    const condition = statelessTemplate.toJSON().Conditions[subscription.Condition!];
     expect(condition).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [subscription.Properties.Endpoint, ''] }] });
-    alarmsTemplate.hasResourceProperties('AWS::SNS::TopicPolicy', {
+    statelessTemplate.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
         ]),
       },
     });
+  });
+});
+
+describe('stack sizes', () => {
+  // CloudFormation refuses a template of more than 500 resources or 200 parameters. 400 leaves room
+  // to grow; a capability that nears it is split further (capability-stack.ts).
+  it('keeps every stack, top-level and nested, under 400 resources and 150 parameters', () => {
+    const sizes = [...stacks].map(([path, { template }]) => ({
+      path,
+      resources: Object.keys(template.Resources).length,
+      parameters: Object.keys(template.Parameters ?? {}).length,
+    }));
+    expect(sizes.length).toBeGreaterThan(3);
+    for (const size of sizes) {
+      expect(size.resources, `${size.path}: ${size.resources} resources`).toBeLessThan(400);
+      expect(size.parameters, `${size.path}: ${size.parameters} parameters`).toBeLessThan(150);
+    }
+  });
+
+  it("puts each capability's functions, routes, rules, queues and alarms into a nested stack of its own", () => {
+    const capabilityStacks = stateless.capabilities;
+    expect(capabilityStacks.map((c) => c.capability)).toEqual(sorted(new Set(allHandlerIds().map(capabilityOf))));
+    const parent = stacks.get(stateless.node.path)!.template.Resources;
+    // Left in the stateless stack: the API and what every capability shares, no handler's resource.
+    for (const type of ['AWS::Lambda::Function', 'AWS::ApiGatewayV2::Route', 'AWS::ApiGatewayV2::Integration']) {
+      expect({ type, count: ofType(parent, type).length }).toEqual({ type, count: 0 });
+    }
+    for (const capabilityStack of capabilityStacks) {
+      const own = stacks.get(capabilityStack.node.path)!.template.Resources;
+      const handlers = ofType(own, 'AWS::Lambda::Function').map(
+        ([, fn]) => (fn.Properties!.Tags as { Key: string; Value: string }[]).find((t) => t.Key === handlerTag)!.Value,
+      );
+      expect(sorted(handlers)).toEqual(allHandlerIds().filter((h) => capabilityOf(h) === capabilityStack.capability));
+      const routeKeys = ofType(own, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties!.RouteKey as string);
+      expect(sorted(routeKeys)).toEqual(
+        sorted(
+          Object.entries(httpRoutes)
+            .filter(([, r]) => capabilityOf(r.handler) === capabilityStack.capability)
+            .map(([k]) => k),
+        ),
+      );
+      // Every alarm of the stack watches one of its own functions or queues.
+      const queueIds = ofType(own, 'AWS::SQS::Queue').map(([id]) => id);
+      const functionIds = ofType(own, 'AWS::Lambda::Function').map(([id]) => id);
+      const alarmsHere = ofType(own, 'AWS::CloudWatch::Alarm');
+      expect(alarmsHere).toHaveLength(2 * functionIds.length + queueIds.length);
+      for (const [, alarm] of alarmsHere) {
+        expect([...queueIds, ...functionIds]).toContain(referencedId(alarm.Properties!.Dimensions[0].Value));
+      }
+    }
   });
 });
 

@@ -1,4 +1,5 @@
-// Test helper: synthesizes the real app once per test file (bundling skipped) and reads its templates as plain data.
+// Test helper: synthesizes the real app once per test file (bundling skipped) and reads its templates as plain data, the stateless stack's nested stacks as part of it.
+import { NestedStack, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp, type SparrausApp } from '../../infra/build-app.js';
 import { handlerTag } from '../../infra/stateless-stack.js';
@@ -12,23 +13,34 @@ export interface CfnResource {
 
 export interface Synthesized extends SparrausApp {
   readonly statefulTemplate: Template;
-  readonly statelessTemplate: Template;
-  /** Resources of the stateless stack, by logical id. */
-  readonly resources: Record<string, CfnResource>;
-  /** The stateless stack's nested stack of alarms. */
-  readonly alarmsTemplate: Template;
-  /** Resources of the alarms stack, by logical id. */
-  readonly alarmResources: Record<string, CfnResource>;
   /**
-   * A value in the alarms stack as the stateless stack gives it: `{ Ref: parameter }` becomes the
-   * value the stateless stack passes for that parameter (e.g. `{ Ref: functionId }`); anything else
-   * is returned as is.
+   * The stateless stack and its nested stacks (alarm topic, one per capability) as one template:
+   * every resource of each, with each nested stack's parameters replaced by what the stateless stack
+   * passes and each `Outputs.` attribute of a nested stack by that output's value. References read
+   * as if it were one stack, which is what the tests check; how it is split, `stacks` tells.
    */
-  readonly fromStatelessStack: (value: unknown) => unknown;
+  readonly statelessTemplate: Template;
+  /** Resources of `statelessTemplate`, by logical id. */
+  readonly resources: Record<string, CfnResource>;
+  /** Every stack of the app as synthesized (top-level and nested), by construct path. */
+  readonly stacks: ReadonlyMap<string, { readonly stack: Stack; readonly template: TemplateJson }>;
   /** Handler id of each Lambda function, by logical id (from its handler tag). */
   readonly handlerOfFunction: ReadonlyMap<string, string>;
   /** Every IAM statement attached to the execution role of the function with this logical id. */
   readonly statementsOf: (functionLogicalId: string) => PolicyStatementJson[];
+  /**
+   * How the stateless stacks read a value of the stateful stack (a token such as the table's name):
+   * `{ 'Fn::ImportValue': <the stateful stack's export of it> }`. (`stateless.resolve(token)` gives
+   * that only for values the stateless stack itself uses, not those only its nested stacks use.)
+   */
+  readonly imported: (statefulToken: unknown) => unknown;
+}
+
+export interface TemplateJson {
+  readonly Resources: Record<string, CfnResource>;
+  readonly Parameters?: Record<string, unknown>;
+  readonly Outputs?: Record<string, { Value: unknown }>;
+  readonly Conditions?: Record<string, unknown>;
 }
 
 export interface PolicyStatementJson {
@@ -40,18 +52,57 @@ export interface PolicyStatementJson {
 /** Synthesizes without esbuild, so the tests stay fast and need no handler code to compile. */
 export function synthesize(): Synthesized {
   const sparraus = buildApp({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const statefulTemplate = Template.fromStack(sparraus.stateful);
-  const statelessTemplate = Template.fromStack(sparraus.stateless);
-  const resources = statelessTemplate.toJSON().Resources as Record<string, CfnResource>;
-  const alarmsTemplate = Template.fromStack(sparraus.stateless.alarms);
-  const alarmResources = alarmsTemplate.toJSON().Resources as Record<string, CfnResource>;
-  const nestedStacks = ofType(resources, 'AWS::CloudFormation::Stack');
-  if (nestedStacks.length !== 1) throw new Error(`Expected one nested stack, found ${nestedStacks.length}`);
-  const passed = (nestedStacks[0]![1].Properties?.Parameters ?? {}) as Record<string, unknown>;
-  const fromStatelessStack = (value: unknown): unknown => {
-    const parameter = referencedId(value);
-    return parameter !== undefined && parameter in passed ? passed[parameter] : value;
+  const { stateless } = sparraus;
+  const nested = stateless.node.findAll().filter((c): c is NestedStack => NestedStack.isNestedStack(c));
+  const stacks = new Map<string, { stack: Stack; template: TemplateJson }>();
+  for (const stack of [sparraus.stateful, stateless, ...nested]) {
+    stacks.set(stack.node.path, { stack, template: Template.fromStack(stack).toJSON() as TemplateJson });
+  }
+  const templateOf = (stack: Stack) => stacks.get(stack.node.path)!.template;
+  const nestedByLogicalId = new Map(nested.map((n) => [stateless.getLogicalId(n.nestedStackResource!), n]));
+  const logicalIdOfNested = new Map([...nestedByLogicalId].map(([id, n]) => [n, id]));
+
+  /** `value` as it reads in `stateless`'s terms (see statelessTemplate). */
+  const flatten = (stack: Stack, value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map((v) => flatten(stack, v));
+    if (!value || typeof value !== 'object') return value;
+    const v = value as Record<string, unknown>;
+    if (NestedStack.isNestedStack(stack) && typeof v.Ref === 'string') {
+      const parent = stack.nestedStackParent!;
+      const passed = (templateOf(parent).Resources[logicalIdOfNested.get(stack)!]!.Properties?.Parameters ?? {}) as Record<
+        string,
+        unknown
+      >;
+      if (v.Ref in passed) return flatten(parent, passed[v.Ref]);
+    }
+    const getAtt = v['Fn::GetAtt'];
+    if (stack === stateless && Array.isArray(getAtt) && String(getAtt[1]).startsWith('Outputs.')) {
+      const producer = nestedByLogicalId.get(getAtt[0] as string);
+      const output = producer && templateOf(producer).Outputs?.[String(getAtt[1]).slice('Outputs.'.length)];
+      if (output) return flatten(producer, output.Value);
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, flatten(stack, x)]));
   };
+  const resources: Record<string, CfnResource> = {};
+  const conditions: Record<string, unknown> = {};
+  for (const stack of [stateless, ...nested]) {
+    const template = templateOf(stack);
+    for (const [logicalId, resource] of Object.entries(template.Resources)) {
+      if (resource.Type === 'AWS::CDK::Metadata') continue;
+      if (logicalId in resources) throw new Error(`Logical id ${logicalId} is in two stateless stacks`);
+      resources[logicalId] = flatten(stack, resource) as CfnResource;
+    }
+    for (const [name, condition] of Object.entries(template.Conditions ?? {})) {
+      if (name in conditions) throw new Error(`Condition ${name} is in two stateless stacks`);
+      conditions[name] = flatten(stack, condition);
+    }
+  }
+  const parent = templateOf(stateless);
+  const statelessTemplate = Template.fromJSON(
+    { Parameters: parent.Parameters, Outputs: parent.Outputs, Conditions: conditions, Resources: resources },
+    { skipCyclicalDependenciesCheck: true },
+  );
+  const statefulTemplate = Template.fromJSON(templateOf(sparraus.stateful) as never);
 
   const handlerOfFunction = new Map<string, string>();
   for (const [logicalId, resource] of Object.entries(resources)) {
@@ -75,14 +126,23 @@ export function synthesize(): Synthesized {
       .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement as PolicyStatementJson[]);
     return [...inline, ...attached];
   };
+  const statefulOutputs = Object.values(templateOf(sparraus.stateful).Outputs ?? {}) as {
+    Value: unknown;
+    Export?: { Name: string };
+  }[];
+  const imported = (statefulToken: unknown): unknown => {
+    const value = JSON.stringify(sparraus.stateful.resolve(statefulToken));
+    const output = statefulOutputs.find((o) => o.Export && JSON.stringify(o.Value) === value);
+    if (!output) throw new Error(`The stateful stack exports no ${value}`);
+    return { 'Fn::ImportValue': output.Export!.Name };
+  };
   return {
     ...sparraus,
+    imported,
     statefulTemplate,
     statelessTemplate,
     resources,
-    alarmsTemplate,
-    alarmResources,
-    fromStatelessStack,
+    stacks,
     handlerOfFunction,
     statementsOf,
   };

@@ -5,7 +5,7 @@ import { forwardRuleName, ruleName } from '../../infra/stateless-stack.js';
 import { allHandlerIds, eventRules, handlerEntry, httpRoutes, scheduleRules } from '../../infra/wiring.js';
 import { ofType, referencedId, sorted, synthesize } from './template.js';
 
-const { stateful, stateless, resources, handlerOfFunction } = synthesize();
+const { stateful, resources, handlerOfFunction, imported } = synthesize();
 
 /** The handler behind `{ 'Fn::GetAtt': [functionId, 'Arn'] }`. */
 function handlerOfArn(arn: unknown): string | undefined {
@@ -43,7 +43,7 @@ describe('HTTP routes', () => {
     const [authorizerId, authorizer] = authorizers[0]!;
     expect(authorizer.Properties!.AuthorizerType).toBe('JWT');
     expect(authorizer.Properties!.JwtConfiguration.Audience).toEqual([
-      stateless.resolve(stateful.resources.userPoolClient.userPoolClientId),
+      imported(stateful.resources.userPoolClient.userPoolClientId),
     ]);
     expect(JSON.stringify(authorizer.Properties!.JwtConfiguration.Issuer)).toContain('https://cognito-idp.');
 
@@ -83,8 +83,8 @@ describe('Lambda functions', () => {
 });
 
 describe('EventBridge rules', () => {
-  const busName = stateless.resolve(stateful.resources.eventBus.eventBusName);
-  const busArn = stateless.resolve(stateful.resources.eventBus.eventBusArn);
+  const busName = imported(stateful.resources.eventBus.eventBusName);
+  const busArn = imported(stateful.resources.eventBus.eventBusArn);
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   // Three kinds, told apart by bus and trigger. The table's event rules are on the sparraus bus; its
   // schedules are on the default bus (no EventBusName); and the rules that forward AWS service
