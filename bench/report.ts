@@ -35,3 +35,18 @@ export const fixed = (value: number, decimals = 1): string => value.toFixed(deci
 
 /** `×1.42` */
 export const times = (value: number): string => `×${value.toFixed(2)}`;
+
+export interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** p50/p95/p99/max of a non-empty list, by nearest rank. */
+export function percentiles(values: readonly number[]): Percentiles {
+  if (values.length === 0) throw new Error('percentiles of no values');
+  const s = [...values].sort((a, b) => a - b);
+  const rank = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
+  return { p50: rank(0.5), p95: rank(0.95), p99: rank(0.99), max: s[s.length - 1]! };
+}

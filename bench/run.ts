@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [--runs N] [--analyze] [--skip-burst]`: bundle size and module init of every handler,
 // each next to a floor measured in the same run, as one table on stdout and JSON under .bench/.
-// Progress goes to stderr. Issue 8 lists what comes next (DynamoDB requests, burst, memory, ...).
+// Then DynamoDB requests per command, bursts, memory, start-up and a lifecycle (bench/stack.ts). Progress: stderr.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -20,6 +20,8 @@ import {
 } from './bundle.js';
 import { runBurst } from './burst.js';
 import { timeImport } from './init.js';
+import { figuresTable, memoryTable, requestNotes, requestRows, requestsTable, runStackFigures, type FigureRow } from './stack.js';
+import { measureStartup } from './startup.js';
 import { fixed, formatTable, kb, median, ratio, times, type Column } from './report.js';
 
 const { values: args } = parseArgs({
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string' },
     analyze: { type: 'boolean', default: false },
     'skip-burst': { type: 'boolean', default: false },
+    'skip-stack': { type: 'boolean', default: false },
   },
 });
 const runs = args.runs !== undefined ? Number(args.runs) : args.quick ? 3 : 20;
@@ -164,7 +167,7 @@ if (args.analyze) {
 }
 
 // --- 4. Registration burst (issue 5) --------------------------------------------------------------
-const burst = args['skip-burst'] ? undefined : await runBurst({ log });
+const burst = args['skip-burst'] ? undefined : await runBurst({ log, ...(args.quick ? { registrations: 100, seats: 30 } : {}) });
 if (burst) {
   const l = burst.latencyMs;
   process.stdout.write(
@@ -174,6 +177,71 @@ if (burst) {
       `p95 ${fixed(l.p95, 0)} ms, p99 ${fixed(l.p99, 0)} ms; ${burst.addressesWithOneEmail} addresses with exactly one email, ` +
       `all delivered after ${fixed(burst.untilEmailsMs / 1000, 1)} s\n`,
   );
+}
+
+// --- 5–8. DynamoDB requests, applications burst, memory, start-up, lifecycle (bench/stack.ts) -----
+const stack = args['skip-stack']
+  ? undefined
+  : await runStackFigures({
+      quick: args.quick,
+      bundles: measured.map((m) => ({ name: m.name, kind: m.kind, code: m.bundle.code })),
+    });
+const startup = args['skip-stack'] ? undefined : await measureStartup(log);
+const requestTable = stack ? requestRows(stack) : [];
+if (stack && startup) {
+  const { lifecycle: l, burst: a, floor: f } = stack;
+  const ddbTotal = stack.requests.reduce((sum, c) => sum + c.calls, 0);
+  const applyCalls = stack.burstRequests.find((c) => c.handler === 'intake/apply');
+  const s = (ms: number) => `${fixed(ms / 1000)} s`;
+  const lat = (p: { p50: number; p95: number; p99: number }) => `p50/95/99 ${fixed(p.p50, 0)}/${fixed(p.p95, 0)}/${fixed(p.p99, 0)} ms`;
+  const figures: FigureRow[] = [
+    {
+      figure: 'applications burst',
+      value: `${fixed(a.perSecond, 0)}/s`,
+      floor: `${fixed(f.perSecond, 0)}/s`,
+      ratio: ratio(f.perSecond, a.perSecond),
+      note: `${a.applications} for ${a.places} places: ${a.exact ? 'exact' : 'NOT EXACT'} (${a.accepted} accepted, ${a.waitlisted} waitlisted, ${a.stored} stored, ${a.failed} failed); ${lat(a.latencyMs)}; selection ${s(a.selectionMs)}, idle after ${s(a.untilIdleMs)}; ${applyCalls ? fixed(applyCalls.attempts / applyCalls.invocations) : '?'} DDB req/apply`,
+    },
+    ...(burst
+      ? [
+          {
+            figure: 'registrations burst',
+            value: `${fixed(burst.perSecond, 0)}/s`,
+            floor: `${fixed(f.perSecond, 0)}/s`,
+            ratio: ratio(f.perSecond, burst.perSecond),
+            note: `${burst.registrations} for ${burst.seats} seats: ${burst.confirmed === burst.seats && burst.failed === 0 && burst.positionsExact ? 'exact' : 'NOT EXACT'}; ${lat(burst.latencyMs)} (handler in-process; floor on the stack figures' DynamoDB Local)`,
+          },
+        ]
+      : []),
+    { figure: 'conditional-write floor', value: `${fixed(f.perSecond, 0)}/s`, floor: '', note: `${f.writes} UpdateItems at once on one counter, ${f.succeeded} taken; ${lat(f.latencyMs)}` },
+    {
+      figure: 'start-up (npm start → all routes)',
+      value: s(startup.readyMs),
+      floor: s(startup.dynamoDbLocalMs),
+      ratio: ratio(startup.readyMs, startup.dynamoDbLocalMs),
+      note: `listening after ${s(startup.listeningMs)}; ${startup.routes} routes; floor: DynamoDB Local alone`,
+    },
+    {
+      figure: 'lifecycle',
+      value: s(l.wallMs),
+      floor: '',
+      note: `${l.municipalities} municipalities, ${l.tutors} tutors, ${l.sessionLogs} meetings logged, ${l.confirmedRegistrations}/${l.registrations} registrations: ${l.httpRequests} HTTP requests, ${ddbTotal} DynamoDB requests, ${l.events} events, ${l.emails} emails`,
+    },
+  ];
+  process.stdout.write(`\n${figuresTable(figures)}\n`);
+  process.stdout.write(`\nDynamoDB requests per command in the lifecycle (CU: capacity units DynamoDB Local reported):\n${requestsTable(requestTable)}\n`);
+  const notes = [
+    ...requestNotes(requestTable),
+    ...figures
+      .filter((r) => (r.ratio ?? 0) > 1.5)
+      .map((r) =>
+        r.figure.startsWith('start-up')
+          ? `  ${r.figure} ${times(r.ratio!)}: tsx compiles and loads every handler module on its first request; the SES emulator and bus start after DynamoDB Local, one after another`
+          : `  ${r.figure} ${times(r.ratio!)}: each one is validation + a read, a counter update and a transaction + PutEvents${r.figure.startsWith('applications') ? ' behind the local HTTP API' : ''}, the floor one UpdateItem; the emails the bus sends run alongside on the same 2 cores`,
+      ),
+  ];
+  if (notes.length) process.stdout.write(`\nWhy ratios above ×1.50:\n${notes.join('\n')}\n`);
+  process.stdout.write(`\nPeak memory after init and one invocation (fresh process each; Lambda is set to 256 MB):\n${memoryTable(stack.memory)}\n`);
 }
 
 const handlerRows = rows.filter(isHandler);
@@ -193,6 +261,8 @@ const report = {
   esbuild: esbuildVersion,
   bundles: rows,
   burst,
+  startup,
+  stack: stack && { ...stack, requestTable },
 };
 const outDir = join(projectRoot, '.bench');
 await mkdir(outDir, { recursive: true });

@@ -25,7 +25,6 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { envNames } from '../functions/shared/config.js';
 import type { AlarmsStack } from './alarms.js';
 import { handlerBundling, handlerRuntime } from './bundling.js';
 import { handlerTag, ruleName } from './names.js';

@@ -1,20 +1,13 @@
 // DynamoDB access for selection. Every move of a place is one transaction that changes the round's
 // counters under the condition `taken < places` together with the application's status under the
 // condition of its current status, so places hold whatever arrives at once.
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Application, Offer, Round } from '../intake/domain.js';
 import { applicationItem, applicationKey, guardKey, roundKey } from '../intake/store.js';
 import { dynamo } from '../shared/aws.js';
+import { TransactionRefused, transactWrite, type TransactItem } from '../shared/transactions.js';
 import { queryAll } from '../shared/dynamo-query.js';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export type OfferKind = Offer['kind'];
 
@@ -32,37 +25,11 @@ const timerKey = (t: Pick<DueTimer, 'kind' | 'dueAt' | 'applicationId' | 'offerI
   sk: `${t.dueAt}#${t.applicationId}#${t.offerId}`,
 });
 
-/** Why a transaction was refused, per item, in the order the items were given. */
-export class TransitionRefused extends Error {
-  constructor(
-    readonly reasons: (string | undefined)[],
-    options?: { cause?: unknown },
-  ) {
-    super(`Transition refused: ${reasons.join(', ')}`, options);
-    this.name = 'TransitionRefused';
-  }
-  refusedAt(index: number): boolean {
-    return this.reasons[index] === 'ConditionalCheckFailed';
-  }
-}
-
 export class SelectionStore {
   constructor(private readonly tableName: string) {}
 
-  private async transact(items: TransactItem[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
-        return;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = (error.CancellationReasons ?? []).map((r) => (r.Code === 'None' ? undefined : r.Code));
-        // A conflict with a concurrent transaction on the same items says nothing about our
-        // conditions: try again. A failed condition is an answer.
-        if (reasons.includes('ConditionalCheckFailed') || attempt >= 6) throw new TransitionRefused(reasons, { cause: error });
-        await new Promise((resolve) => setTimeout(resolve, 15 * attempt + Math.random() * 40));
-      }
-    }
+  private transact(items: TransactItem[]): Promise<void> {
+    return transactWrite(items);
   }
 
   private roundCounters(roundId: string, change: { taken?: number; accepted?: number }, condition?: string): TransactItem {
@@ -126,7 +93,7 @@ export class SelectionStore {
       ]);
       return 'accepted';
     } catch (error) {
-      if (!(error instanceof TransitionRefused)) throw error;
+      if (!(error instanceof TransactionRefused)) throw error;
       return error.refusedAt(1) ? 'already-decided' : 'full';
     }
   }
@@ -136,7 +103,7 @@ export class SelectionStore {
       await this.transact([this.setStatus(application, 'received', 'waitlisted', { rank, waitlistedAt: at })]);
       return true;
     } catch (error) {
-      if (error instanceof TransitionRefused) return false;
+      if (error instanceof TransactionRefused) return false;
       throw error;
     }
   }
@@ -188,7 +155,7 @@ export class SelectionStore {
       ]);
       return 'offered';
     } catch (error) {
-      if (!(error instanceof TransitionRefused)) throw error;
+      if (!(error instanceof TransactionRefused)) throw error;
       return error.refusedAt(0) ? 'full' : 'not-waiting';
     }
   }
@@ -247,7 +214,7 @@ export class SelectionStore {
       ]);
       return true;
     } catch (error) {
-      if (error instanceof TransitionRefused) return false;
+      if (error instanceof TransactionRefused) return false;
       throw error;
     }
   }

@@ -19,7 +19,7 @@ import {
   withdrawPlan,
 } from './domain.js';
 import { selectionStore } from './store-instance.js';
-import { TransitionRefused } from './store.js';
+import { TransactionRefused } from '../shared/transactions.js';
 
 async function requireRound(roundId: string): Promise<Round> {
   const round = await intakeStore().getRound(roundId);
@@ -138,7 +138,7 @@ export async function withdraw(application: Application, by: 'applicant' | 'coor
   try {
     await selectionStore().withdraw(application, now.toISOString());
   } catch (error) {
-    if (error instanceof TransitionRefused) {
+    if (error instanceof TransactionRefused) {
       throw new ConflictError('The application changed while withdrawing; reload and try again', {
         code: 'state_changed',
         cause: error,
@@ -192,7 +192,7 @@ export async function answerOffer(application: Application, answer: 'accept' | '
       await publish('OfferDeclined', { applicationId, roundId, offerId: offer.offerId, kind: 'carry-over', reason: 'declined' });
     }
   } catch (error) {
-    if (error instanceof TransitionRefused) {
+    if (error instanceof TransactionRefused) {
       const current = await requireApplication(applicationId);
       if (current.offer?.offerId !== offer.offerId || current.status !== application.status) {
         throw new ConflictError('The offer was already answered or has lapsed', { code: 'offer_closed', cause: error });
@@ -286,7 +286,7 @@ export async function expireOffers(now: Date): Promise<void> {
         if (kind === 'place') await store.settlePlaceOffer(application, offer, 'lapse', at);
         else await store.endCarryOver(application, offer, 'lapsed', at);
       } catch (error) {
-        if (error instanceof TransitionRefused) continue; // answered at the same moment
+        if (error instanceof TransactionRefused) continue; // answered at the same moment
         throw error;
       }
       await publish('OfferDeclined', {

@@ -1,20 +1,11 @@
 // DynamoDB access for tutoring. A tutor's load (`activeCount`) changes only in the same transaction
 // as the engagement it counts, on the condition `activeCount < maxActive`, so no burst of assignments
 // can overfill a tutor; meetings move together with their time-slot guard and their timers.
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { applicationKey, strip } from '../intake/store.js';
 import { dynamo } from '../shared/aws.js';
+import { transactWrite, type TransactItem } from '../shared/transactions.js';
 import { ConflictError } from '../shared/errors.js';
 import {
   engagementKey,
@@ -41,43 +32,15 @@ import {
   type Tutor,
 } from './domain.js';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { TransactionRefused } from '../shared/transactions.js';
 
-/** Why a transaction was refused, per item, in the order the items were given. */
-export class TransactionRefused extends Error {
-  constructor(
-    readonly reasons: (string | undefined)[],
-    readonly items: (Record<string, unknown> | undefined)[],
-    options?: { cause?: unknown },
-  ) {
-    super(`Transaction refused: ${reasons.join(', ')}`, options);
-    this.name = 'TransactionRefused';
-  }
-  refusedAt(index: number): boolean {
-    return this.reasons[index] === 'ConditionalCheckFailed';
-  }
-}
+export { TransactionRefused };
 
 export class TutoringStore {
   constructor(private readonly tableName: string) {}
 
-  private async transact(items: TransactItem[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
-        return;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = (error.CancellationReasons ?? []).map((r) => (r.Code === 'None' ? undefined : r.Code));
-        // A conflict with a concurrent transaction says nothing about our conditions: try again.
-        // A failed condition is an answer.
-        if (reasons.includes('ConditionalCheckFailed') || attempt >= 6) {
-          const olds = (error.CancellationReasons ?? []).map((r) => (r.Item ? unmarshall(r.Item as never) : undefined));
-          throw new TransactionRefused(reasons, olds, { cause: error });
-        }
-        await new Promise((resolve) => setTimeout(resolve, 15 * attempt + Math.random() * 40));
-      }
-    }
+  private transact(items: TransactItem[]): Promise<void> {
+    return transactWrite(items);
   }
 
   private async queryAll(input: {

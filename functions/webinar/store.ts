@@ -6,15 +6,9 @@ import {
   TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/aws.js';
+import { transactWrite } from '../shared/transactions.js';
 import { ServiceUnavailableError } from '../shared/errors.js';
 import type { Invitation, InvitationBatch, Registration, Webinar, WebinarChange } from './domain.js';
 
@@ -49,20 +43,9 @@ const newcomerWaits = '(confirmed >= seats OR waitlistSeq > waitlistLeft)';
 /** A freed seat can go to the first of the waiting list. */
 const seatFree = 'confirmed < seats';
 
-/** A transaction was refused: the reason of each item, in the order given. */
-export class TransactionRefused extends Error {
-  constructor(
-    readonly reasons: (string | undefined)[],
-    readonly items: (Record<string, unknown> | undefined)[],
-    options?: { cause?: unknown },
-  ) {
-    super(`Transaction refused: ${reasons.join(', ')}`, options);
-    this.name = 'TransactionRefused';
-  }
-  refusedAt(index: number): boolean {
-    return this.reasons[index] === 'ConditionalCheckFailed';
-  }
-}
+import { TransactionRefused } from '../shared/transactions.js';
+
+export { TransactionRefused };
 
 /** How long a write on the webinar item keeps retrying conflicts with concurrent transactions. */
 const conflictRetryMs = 8_000;
@@ -100,17 +83,8 @@ export type TicketOutcome =
 export class WebinarStore {
   constructor(private readonly tableName: string) {}
 
-  private async transact(items: TransactItem[]): Promise<void> {
-    try {
-      await retryingConflicts(() => dynamo().send(new TransactWriteCommand({ TransactItems: items })));
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        const reasons = (error.CancellationReasons ?? []).map((r) => (r.Code === 'None' ? undefined : r.Code));
-        const old = (error.CancellationReasons ?? []).map((r) => (r.Item ? unmarshall(r.Item as never) : undefined));
-        throw new TransactionRefused(reasons, old, { cause: error });
-      }
-      throw error;
-    }
+  private transact(items: TransactItem[]): Promise<void> {
+    return transactWrite(items, { retryForMs: conflictRetryMs });
   }
 
   // --- Webinars ----------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ import {
   type HandlerId,
   type HttpRoute,
 } from '../../infra/wiring.js';
-import { ofType, referencedId, sorted, synthesize, type PolicyStatementJson } from './template.js';
+import { ofType, referencedId, sorted, synthesize } from './template.js';
 
 const {
   app,
