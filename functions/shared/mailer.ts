@@ -159,17 +159,29 @@ async function deliver(email: OutgoingEmail | StoredEmail, attempt: number, clai
     return 'queued';
   }
 
-  await dynamo().send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: recordKey(email.key),
-      UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt REMOVE content, dueAt, lastError',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':sent': 'sent', ':messageId': messageId ?? 'unknown', ':sentAt': now().toISOString() },
-    }),
-  );
-  return 'sent';
+  // The email is out. If this record is not written, a later retry would take the claim for a dead
+  // sender's and send a second copy, so keep trying through a short outage before giving up.
+  const markSent = new UpdateCommand({
+    TableName: tableName,
+    Key: recordKey(email.key),
+    UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt REMOVE content, dueAt, lastError',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':sent': 'sent', ':messageId': messageId ?? 'unknown', ':sentAt': now().toISOString() },
+  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dynamo().send(markSent);
+      return 'sent';
+    } catch (error) {
+      if (!isServiceUnavailable(error) || attempt >= markSentAttempts) throw error;
+      logger.warn('email sent but not yet recorded; retrying', { email: logId(email.key), attempt });
+      await new Promise((resolve) => setTimeout(resolve, Math.min(4_000, 250 * 2 ** (attempt - 1))));
+    }
+  }
 }
+
+/** About 20 s of retries: long enough for a restart of the table's endpoint, within a handler's timeout. */
+const markSentAttempts = 8;
 
 /**
  * Sends what waits in the outbox and is due. Each email is claimed first (pending → sending),
