@@ -129,6 +129,7 @@ export const httpRoutes = {
   'DELETE /registrations/{registrationId}': { handler: 'webinar/cancel-registration', role: 'public', needs: ['publish-events'] },
   'POST /privacy/export': { handler: 'privacy/export-person', role: 'coordinator' },
   'POST /privacy/erase': { handler: 'privacy/erase-person', role: 'coordinator' },
+  'GET /rounds/{roundId}/report': { handler: 'reporting/get-report', role: 'coordinator' },
 } as const satisfies Record<string, HttpRoute>;
 
 export type RouteKey = keyof typeof httpRoutes;
@@ -217,6 +218,32 @@ export const eventRules = {
     handler: 'webinar/fill-free-seats',
     needs: ['publish-events'],
     pattern: patternFor('RegistrationCancelled', 'WebinarUpdated'),
+  },
+  // The situational picture: reads and writes only the table, so it needs nothing more.
+  ProjectRoundReport: {
+    handler: 'reporting/project-report',
+    pattern: patternFor(
+      'ApplicationReceived',
+      'ApplicationWaitlisted',
+      'PlaceOffered',
+      'ApplicationAccepted',
+      'OfferDeclined',
+      'ApplicationWithdrawn',
+      'ApplicationCarriedOver',
+      'EngagementCompleted',
+      'TutorAssigned',
+      'EngagementLeftUnassigned',
+      'MeetingScheduled',
+      'MeetingCancelled',
+      'SessionLogged',
+      'WebinarCreated',
+      'WebinarUpdated',
+      'RegistrationWaitlisted',
+      'RegistrationConfirmed',
+      'RegistrationPromoted',
+      'RegistrationCancelled',
+      'AttendanceMarked',
+    ),
   },
 } as const satisfies Record<string, EventRule>;
 

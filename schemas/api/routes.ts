@@ -3,6 +3,7 @@
 import type * as z from 'zod';
 import type { RouteKey } from '../../infra/wiring.js';
 import { ErasureResult, PersonBody, PersonExport } from './privacy.js';
+import { ReportPath, RoundReport } from './report.js';
 import {
   AttendanceBody,
   AttendanceResult,
@@ -258,6 +259,12 @@ export const routeContracts = {
     summary: 'Erase or anonymise one person everywhere; counts stay; the erasure is recorded (who, when)',
     body: PersonBody,
     responses: { 200: ErasureResult },
+  },
+  'GET /rounds/{roundId}/report': {
+    summary:
+      "The round's situational picture, projected from its events: each municipality's stage, tutor, meetings, hours, themes, actions and webinar attendance, with totals; CSV (one row per municipality) with Accept: text/csv",
+    path: ReportPath,
+    responses: { 200: RoundReport },
   },
 } as const satisfies Record<RouteKey, RouteContract>;
 

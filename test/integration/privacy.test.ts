@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as apply } from '../../functions/intake/handlers/apply.js';
 import { handler as createRound } from '../../functions/intake/handlers/create-round.js';
 import { handler as getRound } from '../../functions/intake/handlers/get-round.js';
+import { handler as getReport } from '../../functions/reporting/handlers/get-report.js';
 import { handler as erase } from '../../functions/privacy/handlers/erase-person.js';
 import { handler as exportPerson } from '../../functions/privacy/handlers/export-person.js';
 import { handler as select } from '../../functions/selection/handlers/select.js';
@@ -114,6 +115,16 @@ describe('privacy', () => {
     await suppress(person, { kind: 'complaint', at: new Date().toISOString() });
     expect((await readInbox({ to: person })).length).toBe(3);
     const countsBefore = (await callRoute(getRound, 'GET /rounds/{roundId}', { path: { roundId } })).body;
+    const reportTotals = async () => {
+      const {
+        generatedAt: _at,
+        municipalities,
+        ...totals
+      } = (await callRoute(getReport, 'GET /rounds/{roundId}/report', { claims: coordinator, path: { roundId } })).body;
+      return { totals, stages: municipalities.map((m: { stage: string }) => m.stage).sort() };
+    };
+    const reportBefore = await reportTotals();
+    expect(reportBefore.stages).toEqual(['accepted', 'waitlisted']);
 
     const exported = await callRoute(exportPerson, 'POST /privacy/export', { claims: coordinator, body: { email: person } });
     expect(exported.status).toBe(200);
@@ -140,6 +151,7 @@ describe('privacy', () => {
     // The other person is untouched, and so are the counts.
     expect(text).toContain(other);
     expect((await callRoute(getRound, 'GET /rounds/{roundId}', { path: { roundId } })).body).toEqual(countsBefore);
+    expect(await reportTotals()).toEqual(reportBefore);
 
     const record = everything.find((item) => item.type === 'erasure' && item.erasureId === erased.body.erasureId);
     expect(record).toMatchObject({ by: 'kaisa@example.fi', at: expect.any(String) });
