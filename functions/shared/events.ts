@@ -6,7 +6,7 @@ import { eventBridge } from './aws.js';
 import { now } from './clock.js';
 import { config } from './config.js';
 import { correlationId, withCorrelation } from './correlation.js';
-import { logger } from './logger.js';
+import { withLogKeys } from './logger.js';
 
 export class PublishFailedError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -60,14 +60,9 @@ export function eventHandlers(handlers: DetailHandlers) {
     if (!run) throw new Error(`No handler here for ${event['detail-type']}: the wiring is wrong`);
     const detail = eventCatalogue[detailType].detail.parse(event.detail);
     const meta = (event.detail as { _meta?: { correlationId?: unknown } } | null)?._meta;
-    await withCorrelation(typeof meta?.correlationId === 'string' ? meta.correlationId : event.id, async () => {
-      logger.appendKeys({ eventId: event.id, detailType });
-      try {
-        await run(detail, event);
-      } finally {
-        logger.removeKeys(['eventId', 'detailType']);
-      }
-    });
+    await withCorrelation(typeof meta?.correlationId === 'string' ? meta.correlationId : event.id, () =>
+      withLogKeys({ eventId: event.id, detailType }, () => run(detail, event)),
+    );
   };
 }
 
