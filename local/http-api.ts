@@ -10,6 +10,7 @@ import { HandlerNotFoundError } from './errors.js';
 import type { LocalEventBus } from './event-bus.js';
 import { defaultLoadHandler, invoke, type LoadHandler } from './handlers.js';
 import { readBody } from './http-body.js';
+import { serveWebApp } from '../web/serve.js';
 import { closeServer, listen, urlHost } from './ports.js';
 import { compileRoutes, findRoute, type CompiledRoute } from './routes.js';
 import type { Scheduler } from './scheduler.js';
@@ -161,6 +162,9 @@ export async function startHttpApi(options: HttpApiOptions = {}): Promise<LocalH
       res.end();
       return record(204);
     }
+
+    // The pages (web/, built on first request when missing or stale); never on AWS, where S3 serves them.
+    if (await serveWebApp(req, res)) return record(res.statusCode);
 
     if (!auth) {
       req.resume();

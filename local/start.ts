@@ -37,6 +37,7 @@ sparraus is running locally ${inMemory ? '(in memory: data is gone when you stop
 
   HTTP API      ${api}            (route list: GET ${api}/)
   OpenAPI       ${api}/openapi.json
+  Pages         ${api}/app/            (fi/sv/en; sign in at ${api}/app/signin; npm run build:web)
   Tokens        POST ${api}/dev/token   (step 1 below${inMemory ? '' : '; they outlive restarts on the same PORT'})
   JWKS          ${stack.issuer}/.well-known/jwks.json   (issuer ${stack.issuer})
   SES inbox     ${stack.inboxUrl}           (JSON: GET ${stack.sesUrl}/store)
