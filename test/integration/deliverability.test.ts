@@ -9,32 +9,25 @@ import { handler as select } from '../../functions/selection/handlers/select.js'
 import { handler as withdraw } from '../../functions/selection/handlers/withdraw.js';
 import { handler as createTutor } from '../../functions/tutoring/handlers/create-tutor.js';
 import { dynamo } from '../../functions/shared/aws.js';
-import { applyEnvironment } from '../../local/aws-env.js';
-import { startEventBus, type LocalEventBus } from '../../local/event-bus.js';
-import { createIsolatedTable, readInbox, waitFor } from '../../local/testing.js';
+import type { LocalEventBus } from '../../local/event-bus.js';
+import { readInbox, waitFor } from '../../local/testing.js';
 import { loadEvent } from '../support/fixtures.js';
+import { startHarness, type Harness } from '../support/harness.js';
 import { callRoute, coordinatorClaims } from '../support/invoke.js';
 
 let bus: LocalEventBus;
 let tableName: string;
-let restoreEnv: () => void;
+let harness: Harness;
 const unique = () => Math.random().toString(36).slice(2, 10);
 
 beforeAll(async () => {
-  tableName = await createIsolatedTable('deliverability');
-  bus = await startEventBus({ port: 0, retry: { attempts: 3, baseDelayMs: 5 } });
-  restoreEnv = applyEnvironment({
-    TABLE_NAME: tableName,
-    EVENT_BUS_NAME: bus.busName,
-    EMAIL_FROM: 'no-reply@sparraus.local',
-    PUBLIC_URL: 'http://localhost:3000',
-    AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
-  });
+  harness = await startHarness('deliverability', { retry: { attempts: 3, baseDelayMs: 5 } });
+  bus = harness.bus;
+  tableName = harness.tableName;
 });
 
 afterAll(async () => {
-  await bus?.stop();
-  restoreEnv?.();
+  await harness?.stop();
 });
 
 describe('a bounced contact', () => {

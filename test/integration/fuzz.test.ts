@@ -6,17 +6,16 @@ import { handler as apply } from '../../functions/intake/handlers/apply.js';
 import { handler as createRound } from '../../functions/intake/handlers/create-round.js';
 import { dynamo } from '../../functions/shared/aws.js';
 import { httpRoutes, type RouteKey } from '../../infra/wiring.js';
-import { applyEnvironment } from '../../local/aws-env.js';
-import { startEventBus, type LocalEventBus } from '../../local/event-bus.js';
+import type { LocalEventBus } from '../../local/event-bus.js';
 import { defaultLoadHandler } from '../../local/handlers.js';
-import { createIsolatedTable } from '../../local/testing.js';
 import { routeContracts, type RouteContract } from '../../schemas/api/routes.js';
+import { startHarness, type Harness } from '../support/harness.js';
 import { callRoute, coordinatorClaims } from '../support/invoke.js';
 
 const runsPerRoute = 200;
 let bus: LocalEventBus;
 let tableName: string;
-let restoreEnv: () => void;
+let harness: Harness;
 const ids: Record<string, string> = {};
 
 async function itemCount(): Promise<number> {
@@ -31,15 +30,9 @@ async function itemCount(): Promise<number> {
 }
 
 beforeAll(async () => {
-  tableName = await createIsolatedTable('fuzz');
-  bus = await startEventBus({ port: 0, retry: { attempts: 1, baseDelayMs: 1 } });
-  restoreEnv = applyEnvironment({
-    TABLE_NAME: tableName,
-    EVENT_BUS_NAME: bus.busName,
-    EMAIL_FROM: 'no-reply@sparraus.local',
-    PUBLIC_URL: 'http://localhost:3000',
-    AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
-  });
+  harness = await startHarness('fuzz', { retry: { attempts: 1, baseDelayMs: 1 } });
+  bus = harness.bus;
+  tableName = harness.tableName;
   // Real ids, so that a malformed body is the only thing wrong with a request.
   const round = await callRoute(createRound, 'POST /rounds', {
     claims: coordinatorClaims(),
@@ -68,8 +61,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await bus?.stop();
-  restoreEnv?.();
+  await harness?.stop();
 });
 
 /** Bodies that are not valid for `schema`: anything at all, valid JSON of the wrong shape, or broken text. */

@@ -9,14 +9,14 @@ import { handler as listRounds } from '../../functions/intake/handlers/list-roun
 import { handler as openDueRounds } from '../../functions/intake/handlers/open-due-rounds.js';
 import { handler as sendConfirmation } from '../../functions/intake/handlers/send-application-confirmation.js';
 import { advanceClock, resetClock } from '../../functions/shared/clock.js';
-import { applyEnvironment } from '../../local/aws-env.js';
-import { startEventBus, type LocalEventBus } from '../../local/event-bus.js';
-import { createIsolatedTable, readInbox, waitFor } from '../../local/testing.js';
+import type { LocalEventBus } from '../../local/event-bus.js';
+import { readInbox, waitFor } from '../../local/testing.js';
+import { startHarness, type Harness } from '../support/harness.js';
 import { busEvent, callRoute, coordinatorClaims } from '../support/invoke.js';
 
 let bus: LocalEventBus;
 let tableName: string;
-let restoreEnv: () => void;
+let harness: Harness;
 const dynamo = new DynamoDBClient({});
 
 const unique = () => Math.random().toString(36).slice(2, 10);
@@ -63,20 +63,13 @@ function application(email: string, overrides: Record<string, unknown> = {}) {
 }
 
 beforeAll(async () => {
-  tableName = await createIsolatedTable('intake');
-  bus = await startEventBus({ port: 0, retry: { attempts: 3, baseDelayMs: 10 } });
-  restoreEnv = applyEnvironment({
-    TABLE_NAME: tableName,
-    EVENT_BUS_NAME: bus.busName,
-    EMAIL_FROM: 'no-reply@sparraus.local',
-    PUBLIC_URL: 'http://localhost:3000',
-    AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
-  });
+  harness = await startHarness('intake', { retry: { attempts: 3, baseDelayMs: 10 } });
+  bus = harness.bus;
+  tableName = harness.tableName;
 });
 
 afterAll(async () => {
-  await bus?.stop();
-  restoreEnv?.();
+  await harness?.stop();
   resetClock();
 });
 

@@ -5,26 +5,18 @@ import { handler as createRound } from '../../functions/intake/handlers/create-r
 import { handler as select } from '../../functions/selection/handlers/select.js';
 import { handler as withdraw } from '../../functions/selection/handlers/withdraw.js';
 import { logger } from '../../functions/shared/logger.js';
-import { applyEnvironment } from '../../local/aws-env.js';
-import { startEventBus, type LocalEventBus } from '../../local/event-bus.js';
-import { createIsolatedTable } from '../../local/testing.js';
+import type { LocalEventBus } from '../../local/event-bus.js';
+import { startHarness, type Harness } from '../support/harness.js';
 import { callRoute, coordinatorClaims } from '../support/invoke.js';
 
 let bus: LocalEventBus;
-let restoreEnv: () => void;
+let harness: Harness;
 const lines: string[] = [];
 const write = process.stdout.write.bind(process.stdout);
 
 beforeAll(async () => {
-  const tableName = await createIsolatedTable('logs');
-  bus = await startEventBus({ port: 0, retry: { attempts: 2, baseDelayMs: 5 } });
-  restoreEnv = applyEnvironment({
-    TABLE_NAME: tableName,
-    EVENT_BUS_NAME: bus.busName,
-    EMAIL_FROM: 'no-reply@sparraus.local',
-    PUBLIC_URL: 'http://localhost:3000',
-    AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
-  });
+  harness = await startHarness('logs', { retry: { attempts: 2, baseDelayMs: 5 } });
+  bus = harness.bus;
   logger.setLogLevel('DEBUG');
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
     lines.push(...String(chunk).split('\n').filter(Boolean));
@@ -34,8 +26,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   process.stdout.write = write;
-  await bus?.stop();
-  restoreEnv?.();
+  await harness?.stop();
 });
 
 describe('logs', () => {

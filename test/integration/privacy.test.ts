@@ -15,32 +15,25 @@ import { handler as eraseExpiredRounds } from '../../functions/privacy/handlers/
 import { advanceClock, resetClock } from '../../functions/shared/clock.js';
 import { dynamo } from '../../functions/shared/aws.js';
 import { suppress } from '../../functions/shared/suppression.js';
-import { applyEnvironment } from '../../local/aws-env.js';
-import { startEventBus, type LocalEventBus } from '../../local/event-bus.js';
-import { createIsolatedTable, readInbox } from '../../local/testing.js';
+import type { LocalEventBus } from '../../local/event-bus.js';
+import { readInbox } from '../../local/testing.js';
+import { startHarness, type Harness } from '../support/harness.js';
 import { callRoute, coordinatorClaims } from '../support/invoke.js';
 
 let bus: LocalEventBus;
 let tableName: string;
-let restoreEnv: () => void;
+let harness: Harness;
 const coordinator = coordinatorClaims('kaisa@example.fi');
 const unique = () => Math.random().toString(36).slice(2, 10);
 
 beforeAll(async () => {
-  tableName = await createIsolatedTable('privacy');
-  bus = await startEventBus({ port: 0, retry: { attempts: 3, baseDelayMs: 5 } });
-  restoreEnv = applyEnvironment({
-    TABLE_NAME: tableName,
-    EVENT_BUS_NAME: bus.busName,
-    EMAIL_FROM: 'no-reply@sparraus.local',
-    PUBLIC_URL: 'http://localhost:3000',
-    AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
-  });
+  harness = await startHarness('privacy', { retry: { attempts: 3, baseDelayMs: 5 } });
+  bus = harness.bus;
+  tableName = harness.tableName;
 });
 
 afterAll(async () => {
-  await bus?.stop();
-  restoreEnv?.();
+  await harness?.stop();
 });
 
 async function scanAll() {

@@ -23,14 +23,13 @@ import { handler as markAttendance } from '../../functions/webinar/handlers/mark
 import { handler as register } from '../../functions/webinar/handlers/register.js';
 import { eventRules } from '../../infra/wiring.js';
 import { RoundReport, type ReportStage } from '../../schemas/api/report.js';
-import { applyEnvironment } from '../../local/aws-env.js';
-import { startEventBus, type BusEvent, type LocalEventBus } from '../../local/event-bus.js';
-import { createIsolatedTable } from '../../local/testing.js';
+import type { BusEvent, LocalEventBus } from '../../local/event-bus.js';
 import { httpEvent, lambdaContext } from '../support/fixtures.js';
+import { startHarness, type Harness } from '../support/harness.js';
 import { callRoute, coordinatorClaims } from '../support/invoke.js';
 
 let bus: LocalEventBus;
-let restoreEnv: () => void;
+let harness: Harness;
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -40,16 +39,11 @@ const coordinator = coordinatorClaims(`coordinator-${unique()}@example.fi`);
 const tutorClaims = (email: string) => ({ sub: `sub-${email}`, email, 'cognito:groups': '[tutors]', token_use: 'id' });
 
 beforeAll(async () => {
-  const tableName = await createIsolatedTable('report');
-  bus = await startEventBus({ port: 0, retry: { attempts: 4, baseDelayMs: 5 } });
-  restoreEnv = applyEnvironment({
-    TABLE_NAME: tableName,
-    EVENT_BUS_NAME: bus.busName,
-    EMAIL_FROM: 'no-reply@sparraus.local',
-    PUBLIC_URL: 'http://localhost:3000',
-    AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
-    COORDINATOR_EMAILS: `team-${unique()}@example.fi`,
+  harness = await startHarness('report', {
+    retry: { attempts: 4, baseDelayMs: 5 },
+    env: { COORDINATOR_EMAILS: `team-${unique()}@example.fi` },
   });
+  bus = harness.bus;
 });
 
 afterEach(async () => {
@@ -59,8 +53,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   resetClock();
-  await bus?.stop();
-  restoreEnv?.();
+  await harness?.stop();
 });
 
 const ok = <T extends { status: number; body: unknown }>(response: T, status = 200): T => {

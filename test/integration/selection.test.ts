@@ -14,37 +14,29 @@ import { handler as select } from '../../functions/selection/handlers/select.js'
 import { handler as selectDueRounds } from '../../functions/selection/handlers/select-due-rounds.js';
 import { handler as withdraw } from '../../functions/selection/handlers/withdraw.js';
 import { advanceClock, resetClock } from '../../functions/shared/clock.js';
-import { applyEnvironment } from '../../local/aws-env.js';
-import { startEventBus, type BusEvent, type LocalEventBus } from '../../local/event-bus.js';
-import { createIsolatedTable, readInbox, type InboxEmail } from '../../local/testing.js';
+import type { BusEvent, LocalEventBus } from '../../local/event-bus.js';
+import { readInbox, type InboxEmail } from '../../local/testing.js';
+import { startHarness, type Harness } from '../support/harness.js';
 import { callRoute, coordinatorClaims } from '../support/invoke.js';
 import { eventRules } from '../../infra/wiring.js';
 import { defaultLoadHandler } from '../../local/handlers.js';
 
 let bus: LocalEventBus;
-let restoreEnv: () => void;
+let harness: Harness;
 const hour = 3600_000;
 const coordinator = coordinatorClaims();
 const unique = () => Math.random().toString(36).slice(2, 10);
 const languages = ['fi', 'sv', 'en'] as const;
 
 beforeAll(async () => {
-  const tableName = await createIsolatedTable('selection');
-  bus = await startEventBus({ port: 0, retry: { attempts: 4, baseDelayMs: 5 } });
-  restoreEnv = applyEnvironment({
-    TABLE_NAME: tableName,
-    EVENT_BUS_NAME: bus.busName,
-    EMAIL_FROM: 'no-reply@sparraus.local',
-    PUBLIC_URL: 'http://localhost:3000',
-    AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
-  });
+  harness = await startHarness('selection', { retry: { attempts: 4, baseDelayMs: 5 } });
+  bus = harness.bus;
 });
 
 afterEach(() => resetClock());
 
 afterAll(async () => {
-  await bus?.stop();
-  restoreEnv?.();
+  await harness?.stop();
 });
 
 interface Applicant {
