@@ -2,7 +2,7 @@
 // route contracts (zod schemas). `npm run openapi` writes it to openapi.json.
 import { writeFileSync } from 'node:fs';
 import * as z from 'zod';
-import { httpRoutes, type RouteKey } from '../infra/wiring.js';
+import { httpRoutes, type HttpRoute, type RouteKey } from '../infra/wiring.js';
 import { ErrorBody } from './api/errors.js';
 import { routeContracts, type RouteContract } from './api/routes.js';
 
@@ -33,10 +33,17 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
 
 function operation(routeKey: RouteKey) {
   const contract: RouteContract = routeContracts[routeKey];
-  const { role } = httpRoutes[routeKey];
+  const route: HttpRoute = httpRoutes[routeKey];
+  const { role } = route;
   const responses: Record<string, unknown> = {};
   for (const [status, schema] of Object.entries(contract.responses)) {
-    responses[status] = { description: 'Success', content: { 'application/json': { schema: jsonSchema(schema, 'output') } } };
+    const csv = contract.csv
+      ? { 'text/csv': { schema: { type: 'string', description: 'One row per record, with a header row' } } }
+      : {};
+    responses[status] = {
+      description: 'Success',
+      content: { 'application/json': { schema: jsonSchema(schema, 'output') }, ...csv },
+    };
   }
   for (const [status, description] of Object.entries(errorStatuses)) {
     if (status === '401' && role === 'public') continue;
@@ -46,7 +53,9 @@ function operation(routeKey: RouteKey) {
     summary: contract.summary,
     operationId: routeKey.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
     tags: [role],
-    ...(role === 'public' ? { security: [] } : { security: [{ bearer: [] }], 'x-required-role': role }),
+    ...(role === 'public'
+      ? { security: route.acceptsBearer ? [{}, { bearer: [] }] : [] }
+      : { security: [{ bearer: [] }], 'x-required-role': [role, ...(route.alsoFor ?? [])] }),
     parameters: [...parameters(contract.path, 'path'), ...parameters(contract.query, 'query')],
     ...(contract.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(contract.body, 'input') } } } }

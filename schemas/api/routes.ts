@@ -66,6 +66,8 @@ export interface RouteContract {
   body?: z.ZodType;
   /** Successful answers by status code. Errors always have the ErrorBody shape. */
   responses: Partial<Record<200 | 201 | 202 | 204, z.ZodType>>;
+  /** Also answers `text/csv` when asked with `Accept: text/csv`. */
+  csv?: true;
 }
 
 export const routeContracts = {
@@ -236,6 +238,7 @@ export const routeContracts = {
     summary: 'Every registration with status, waiting-list position, municipality and attendance; CSV with Accept: text/csv',
     path: WebinarPath,
     responses: { 200: RegistrationList },
+    csv: true,
   },
   'POST /webinars/{webinarId}/registrations': {
     summary:
@@ -265,6 +268,7 @@ export const routeContracts = {
       "The round's situational picture, projected from its events: each municipality's stage, tutor, meetings, hours, themes, actions and webinar attendance, with totals; CSV (one row per municipality) with Accept: text/csv",
     path: ReportPath,
     responses: { 200: RoundReport },
+    csv: true,
   },
 } as const satisfies Record<RouteKey, RouteContract>;
 
