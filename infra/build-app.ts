@@ -1,13 +1,15 @@
-// Builds the sparraus CDK app (both stacks, cdk-nag checks) without synthesizing it, for app.ts and test/infra alike.
+// Builds the sparraus CDK app (its three stacks, cdk-nag checks) without synthesizing it, for app.ts and test/infra alike.
 import { App, CrossStackReferences, ReferenceStrength, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { StatefulStack } from './stateful-stack.js';
+import { SitePagesStack, signInPath } from './site.js';
 import { StatelessStack } from './stateless-stack.js';
 
 export interface SparrausApp {
   readonly app: App;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
+  readonly site: SitePagesStack;
 }
 
 /** The whole app; `props` lets tests pass context such as `aws:cdk:bundling-stacks: []`. */
@@ -22,7 +24,8 @@ export function buildApp(props?: AppProps): SparrausApp {
 
   const stateful = new StatefulStack(app, 'SparrausStateful', {
     env,
-    description: 'sparraus data: DynamoDB table, event bus and archive, Cognito user pool',
+    description:
+      "sparraus data: DynamoDB table, event bus and archive, Cognito user pool and hosted UI, the pages' bucket and CloudFront distribution",
   });
   const stateless = new StatelessStack(app, 'SparrausStateless', {
     env,
@@ -30,9 +33,25 @@ export function buildApp(props?: AppProps): SparrausApp {
     stateful: stateful.resources,
   });
 
+  const { site: hosting, hostedUiUrl, userPoolClient } = stateful.resources;
+  const site = new SitePagesStack(app, 'SparrausSite', {
+    env,
+    description: 'sparraus pages: the built pages and their config.js, deployed to the bucket behind CloudFront',
+    hosting,
+    config: {
+      apiUrl: stateless.api.apiEndpoint,
+      cognito: {
+        domain: hostedUiUrl,
+        clientId: userPoolClient.userPoolClientId,
+        redirectUri: `${hosting.origin}${signInPath}`,
+        logoutUri: hosting.appUrl,
+      },
+    },
+  });
+
   // cdk-nag 3 runs as a policy-validation plugin: synthesis fails on any finding that is not
   // acknowledged with Validations.of(construct).acknowledge() next to the construct concerned.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
 
-  return { app, stateful, stateless };
+  return { app, stateful, stateless, site };
 }

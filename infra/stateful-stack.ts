@@ -1,10 +1,12 @@
-// Stateful stack: everything that holds data (table, event bus and its archive, the user pool); never replaced or destroyed by an update.
+// Stateful stack: everything that holds data (table, event bus and its archive, the user pool) and the addresses others name (the pages' distribution, the hosted UI); never replaced or destroyed by an update.
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   FeaturePlan,
   Mfa,
+  OAuthScope,
   StandardThreatProtectionMode,
+  UserPoolClientIdentityProvider,
   UserPool,
   type IUserPool,
   type IUserPoolClient,
@@ -13,6 +15,7 @@ import { AttributeType, BillingMode, ProjectionType, Table, type ITable } from '
 import { EventBus, Match, type IEventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { eventBusName } from './names.js';
+import { SiteHosting, signInPath } from './site.js';
 import { tableKeys } from './table-definition.js';
 import { roleGroups } from './wiring.js';
 
@@ -25,6 +28,10 @@ export interface StatefulResources {
   readonly userPool: IUserPool;
   /** The client whose id is the JWT audience of the HTTP API. */
   readonly userPoolClient: IUserPoolClient;
+  /** The pages' bucket and distribution (the stateless stack deploys the pages into them). */
+  readonly site: SiteHosting;
+  /** https://<prefix>.auth.<region>.amazoncognito.com, the hosted UI. */
+  readonly hostedUiUrl: string;
 }
 
 export class StatefulStack extends Stack {
@@ -86,11 +93,28 @@ export class StatefulStack extends Stack {
     for (const [role, groupName] of Object.entries(roleGroups)) {
       userPool.addGroup(`Group-${role}`, { groupName, description: `Signed-in ${role}s` });
     }
-    // A public (browser) client: no secret, SRP sign-in only, no hosted-UI OAuth flows.
+    // The pages: bucket and CloudFront distribution (infra/site.ts). Here rather than in the stateless
+    // stack because the web client's callback URLs name the distribution.
+    const site = new SiteHosting(this, 'Site');
+
+    // The hosted UI at sparraus-<account id>.auth.<region>.amazoncognito.com: a prefix must be unique
+    // in the region, and the account id makes it so without a parameter to choose.
+    const hostedUi = userPool.addDomain('HostedUi', {
+      cognitoDomain: { domainPrefix: `sparraus-${this.account}` },
+    });
+
+    // A public (browser) client: no secret; signs in through the hosted UI (OAuth authorization code
+    // with PKCE, which a client without a secret must send) and back to the pages on CloudFront.
     const userPoolClient = userPool.addClient('WebClient', {
       authFlows: { userSrp: true },
       generateSecret: false,
-      disableOAuth: true,
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [`${site.origin}${signInPath}`],
+        logoutUrls: [site.appUrl],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),
@@ -98,11 +122,15 @@ export class StatefulStack extends Stack {
       refreshTokenValidity: Duration.days(30),
     });
 
-    this.resources = { table, eventBus, userPool, userPoolClient };
+    this.resources = { table, eventBus, userPool, userPoolClient, site, hostedUiUrl: hostedUi.baseUrl() };
 
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'EventBusName', { value: eventBus.eventBusName });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'SiteUrl', { value: site.appUrl, description: 'The pages (CloudFront); / redirects here' });
+    new CfnOutput(this, 'SiteBucketName', { value: site.bucket.bucketName });
+    new CfnOutput(this, 'SiteDistributionId', { value: site.distribution.distributionId });
+    new CfnOutput(this, 'HostedUiUrl', { value: hostedUi.baseUrl(), description: 'Cognito hosted UI' });
   }
 }

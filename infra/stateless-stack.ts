@@ -69,7 +69,7 @@ export class StatelessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    const { table, eventBus, userPool, userPoolClient } = props.stateful;
+    const { table, eventBus, userPool, userPoolClient, site } = props.stateful;
 
     const senderEmail = new CfnParameter(this, 'SenderEmail', {
       type: 'String',
@@ -165,8 +165,9 @@ export class StatelessStack extends Stack {
       // The $default stage is added below: only addStage takes access-log and throttle settings.
       createDefaultStage: false,
       corsPreflight: {
-        // Auth is a bearer token, never a cookie, so another origin gains nothing a script could not.
-        allowOrigins: ['*'],
+        // Only the pages on CloudFront call the API from a browser. (Auth is a bearer token, never a
+        // cookie; the local runtime, local/, serves pages and API from one origin and has no CORS.)
+        allowOrigins: [site.origin],
         allowMethods: [
           CorsHttpMethod.GET,
           CorsHttpMethod.POST,

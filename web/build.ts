@@ -9,14 +9,18 @@ export const distDir = path.join(webRoot, 'dist');
 /** Files copied as they are; config.js is separate so a deployment can replace it without a rebuild. */
 const staticFiles = ['index.html', 'styles.css', 'config.js'];
 
-/** Bundles web/src/main.ts (minified) and copies the static files into web/dist/. */
-export async function buildWeb(options: { quiet?: boolean } = {}): Promise<void> {
+/**
+ * Bundles web/src/main.ts (minified) and copies the static files into web/dist/, or into `outDir`
+ * (the CDK app builds the pages into its asset directory that way: infra/site.ts).
+ */
+export async function buildWeb(options: { quiet?: boolean; outDir?: string } = {}): Promise<void> {
+  const outDir = options.outDir ?? distDir;
   // Imported lazily so the local runtime pays for esbuild only when the pages are asked for.
   const esbuild = await import('esbuild');
-  await mkdir(distDir, { recursive: true });
+  await mkdir(outDir, { recursive: true });
   await esbuild.build({
     entryPoints: [path.join(webRoot, 'src', 'main.ts')],
-    outfile: path.join(distDir, 'app.js'),
+    outfile: path.join(outDir, 'app.js'),
     bundle: true,
     minify: true,
     sourcemap: true,
@@ -24,7 +28,7 @@ export async function buildWeb(options: { quiet?: boolean } = {}): Promise<void>
     target: ['es2022'],
     logLevel: options.quiet ? 'silent' : 'info',
   });
-  await Promise.all(staticFiles.map((file) => copyFile(path.join(webRoot, file), path.join(distDir, file))));
+  await Promise.all(staticFiles.map((file) => copyFile(path.join(webRoot, file), path.join(outDir, file))));
 }
 
 async function newestSourceTime(dir: string): Promise<number> {
@@ -48,8 +52,10 @@ export async function webBuildIsStale(): Promise<boolean> {
   return sources > built.mtimeMs;
 }
 
+// `tsx web/build.ts [outDir]`: into web/dist/ unless another directory is named.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  buildWeb().catch((error: unknown) => {
+  const outDir = process.argv[2] ? path.resolve(process.argv[2]) : undefined;
+  buildWeb({ outDir }).catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });

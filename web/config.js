@@ -1,4 +1,5 @@
-// Deployment settings for the pages, read before the app starts. Replace this one file per environment.
+// Deployment settings for the pages, read before the app starts. Replace this one file per environment;
+// on AWS the CDK app writes it (infra/site.ts) with the API URL and the hosted UI below.
 //
 // apiUrl:  the HTTP API's base URL; '' means the pages are served by the API's own origin (npm start).
 // cognito: on AWS, the user pool's hosted UI. When set, "Sign in" goes there instead of /dev/token:

@@ -1,5 +1,5 @@
 // Serves the built pages under /app/ for the local runtime (local/http-api.ts), building them first
-// when web/dist/ is missing or stale. On AWS the same files go to S3 behind CloudFront (not built yet).
+// when web/dist/ is missing or stale. On AWS the same build is served from S3 behind CloudFront (infra/site.ts).
 import { readFile } from 'node:fs/promises';
 import type http from 'node:http';
 import path from 'node:path';

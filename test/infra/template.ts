@@ -13,6 +13,8 @@ export interface CfnResource {
 
 export interface Synthesized extends SparrausApp {
   readonly statefulTemplate: Template;
+  /** The pages' deployment stack (infra/site.ts SitePagesStack). */
+  readonly siteTemplate: Template;
   /**
    * The stateless stack and its nested stacks (alarm topic, one per capability) as one template:
    * every resource of each, with each nested stack's parameters replaced by what the stateless stack
@@ -55,7 +57,7 @@ export function synthesize(): Synthesized {
   const { stateless } = sparraus;
   const nested = stateless.node.findAll().filter((c): c is NestedStack => NestedStack.isNestedStack(c));
   const stacks = new Map<string, { stack: Stack; template: TemplateJson }>();
-  for (const stack of [sparraus.stateful, stateless, ...nested]) {
+  for (const stack of [sparraus.stateful, stateless, ...nested, sparraus.site]) {
     stacks.set(stack.node.path, { stack, template: Template.fromStack(stack).toJSON() as TemplateJson });
   }
   const templateOf = (stack: Stack) => stacks.get(stack.node.path)!.template;
@@ -103,6 +105,7 @@ export function synthesize(): Synthesized {
     { skipCyclicalDependenciesCheck: true },
   );
   const statefulTemplate = Template.fromJSON(templateOf(sparraus.stateful) as never);
+  const siteTemplate = Template.fromJSON(templateOf(sparraus.site) as never);
 
   const handlerOfFunction = new Map<string, string>();
   for (const [logicalId, resource] of Object.entries(resources)) {
@@ -140,6 +143,7 @@ export function synthesize(): Synthesized {
     ...sparraus,
     imported,
     statefulTemplate,
+    siteTemplate,
     statelessTemplate,
     resources,
     stacks,

@@ -5,35 +5,28 @@ import { h, notice, replaceChildren } from './dom.js';
 import { form } from './forms.js';
 import { lang, languages, setLang, t } from './i18n.js';
 import { pageRoutes } from './pages/routes.js';
+import { hostedUiSignInUrl, redeemCode } from './pkce.js';
 import { configureRouter, navigate, refresh, route, startRouter, type ViewContext } from './router.js';
 import { currentSession, saveSession, signOutLocally, type Role } from './session.js';
 
 const homeOf = (role: Role) => (role === 'coordinator' ? '/app/coordinator' : '/app/tutor');
 
-function cognitoLoginUrl(): string | undefined {
-  const cognito = window.SPARRAUS_CONFIG?.cognito;
-  if (!cognito?.domain) return undefined;
-  const query = new URLSearchParams({
-    response_type: 'token',
-    client_id: cognito.clientId,
-    redirect_uri: cognito.redirectUri,
-    scope: 'openid email',
-  });
-  return `${cognito.domain.replace(/\/+$/, '')}/login?${query}`;
-}
-
 /** The sign-in view; also shown in place of a page that needs a role the visitor does not have. */
 function signInPage({ main }: ViewContext): void {
   const onSignInRoute = location.pathname.replace(/\/+$/, '') === '/app/signin';
   const signedIn = (role: Role) => (onSignInRoute ? navigate(homeOf(role)) : void refresh());
-  const cognitoUrl = cognitoLoginUrl();
-  // Back from the hosted UI with the id token in the fragment (implicit grant).
-  const fragment = new URLSearchParams(location.hash.slice(1));
-  const idToken = fragment.get('id_token');
-  if (idToken) {
+  const cognito = window.SPARRAUS_CONFIG?.cognito;
+  const cognitoUrl = cognito?.domain ? '#' : undefined;
+  // Back from the hosted UI with an authorization code: redeem it with the PKCE verifier.
+  const code = new URLSearchParams(location.search).get('code');
+  if (cognito?.domain && code) {
     history.replaceState(null, '', location.pathname);
-    const session = saveSession(idToken);
-    if (session) return signedIn(session.role);
+    void redeemCode(cognito, code).then((idToken) => {
+      const session = idToken ? saveSession(idToken) : undefined;
+      if (session) signedIn(session.role);
+      else void refresh();
+    });
+    return;
   }
   const session = currentSession();
   replaceChildren(
@@ -41,7 +34,22 @@ function signInPage({ main }: ViewContext): void {
     h('h1', {}, t('signin.title')),
     session && !onSignInRoute ? notice(t('signin.wrongRole', { email: session.email }), 'error') : null,
     cognitoUrl
-      ? h('p', {}, h('a', { class: 'button', href: cognitoUrl }, t('signin.cognito')))
+      ? h(
+          'p',
+          {},
+          h(
+            'a',
+            {
+              class: 'button',
+              href: cognitoUrl,
+              onclick: (event: Event) => {
+                event.preventDefault();
+                void hostedUiSignInUrl(cognito!).then((url) => location.assign(url));
+              },
+            },
+            t('signin.cognito'),
+          ),
+        )
       : [
           h('p', {}, t('signin.local')),
           form<{ token: string }>({
