@@ -207,7 +207,7 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 60_000 },
     await page.getByText('Selected: 1 accepted, 1 on the waiting list.').waitFor();
     const chart = page.getByRole('img', { name: /Applications by stage/ });
     expect(await chart.locator('desc').textContent()).toContain('Accepted: 1, On the waiting list: 1');
-    await page.getByRole('cell', { name: 'On the waiting list' }).waitFor();
+    await page.getByRole('cell', { name: 'On the waiting list' }).first().waitFor();
     await expectLabelledControls(page);
     await screenshot(page, 'coordinator-round-selected');
     await page.close();
@@ -232,7 +232,7 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 60_000 },
     await select.selectOption(value!);
     await page.getByRole('button', { name: 'Assign' }).click();
     await page.getByText('The tutor was assigned.').waitFor();
-    await page.getByRole('cell', { name: 'Tuula Tutor', exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'Tuula Tutor', exact: true }).first().waitFor();
     await screenshot(page, 'coordinator-round-assigned');
     await page.close();
   });
@@ -282,6 +282,17 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 60_000 },
     await page.getByRole('button', { name: 'Send request' }).click();
     await page.getByText('Your request was sent to your tutor.').waitFor();
     await screenshot(page, 'application-status-accepted');
+    await page.close();
+  });
+
+  it('the round page shows the situational picture with the logged meeting', async () => {
+    const page = await coordinator.newPage();
+    await page.goto(roundUrl);
+    await page.getByRole('heading', { level: 2, name: 'Situational picture' }).waitFor();
+    const row = page.locator('table', { has: page.getByText('Themes raised') }).getByRole('row', { name: /Espoo/ });
+    await expect.poll(async () => (await row.textContent()) ?? '', { timeout: 10_000 }).toMatch(/Tuula Tutor/);
+    expect(await row.textContent()).toMatch(/1 \(\d+(\.\d+)? h\)/);
+    await screenshot(page, 'coordinator-situational-picture');
     await page.close();
   });
 

@@ -3,6 +3,7 @@
 import type * as z from 'zod';
 import type { RoundApplicationList as RoundApplicationListSchema } from '../../../schemas/api/applications.js';
 import type { EngagementView } from '../../../schemas/api/engagements.js';
+import type { RoundReport } from '../../../schemas/api/report.js';
 import type { RoundView } from '../../../schemas/api/rounds.js';
 import type { TutorView } from '../../../schemas/api/tutors.js';
 import type {
@@ -11,7 +12,7 @@ import type {
   RegistrationView,
   WebinarView,
 } from '../../../schemas/api/webinars.js';
-import { answers, call, downloadCsv } from '../api.js';
+import { call, downloadCsv } from '../api.js';
 import { barChart } from '../chart.js';
 import { facts, h, notice, replaceChildren, table } from '../dom.js';
 import { form, messageFor, toLocalInput } from '../forms.js';
@@ -213,13 +214,12 @@ function engagementsSection(engagements: EngagementView[], tutors: TutorView[]):
 export async function roundAdminPage({ main, params }: ViewContext): Promise<void> {
   const roundId = params.roundId!;
   const base = `/rounds/${enc(roundId)}`;
-  const [round, list, engagements, tutors, hasReport] = await Promise.all([
+  const [round, list, engagements, tutors, report] = await Promise.all([
     call<RoundView>('GET', base, { auth: true }),
     call<RoundApplicationList>('GET', `${base}/applications`, { auth: true }),
     call<{ engagements: EngagementView[] }>('GET', `${base}/engagements`, { auth: true }).catch(() => ({ engagements: [] })),
     call<{ tutors: TutorView[] }>('GET', '/tutors', { auth: true }).catch(() => ({ tutors: [] })),
-    // Shown only once the report route answers (it is being built alongside these pages).
-    answers(`${base}/report`, { auth: true }),
+    call<RoundReport>('GET', `${base}/report`, { auth: true }).catch(() => undefined),
   ]);
   const applications = list.applications;
   const counts = stages.map((stage) => ({
@@ -247,10 +247,33 @@ export async function roundAdminPage({ main, params }: ViewContext): Promise<voi
     h('h2', {}, t('coord.stages')),
     barChart(t('coord.stagesChart', { name: round.name }), counts),
 
-    hasReport
+    report
       ? [
           h('h2', {}, t('coord.report')),
           h('p', {}, t('coord.reportIntro')),
+          facts([
+            [t('coord.reportMunicipalities'), String(report.totals.municipalities)],
+            [t('coord.reportMeetingsHeld'), `${report.totals.meetings.held} (${report.totals.meetings.hours} h)`],
+            [t('coord.reportActions'), String(report.totals.actions)],
+            [t('coord.reportWebinar'), `${report.totals.webinar.confirmed} / ${report.totals.webinar.attended}`],
+          ]),
+          table(
+            t('coord.report'),
+            [
+              t('coord.reportMunicipality'),
+              t('status.status'),
+              t('coord.reportTutor'),
+              t('coord.reportMeetingsHeld'),
+              t('coord.reportThemes'),
+            ],
+            report.municipalities.map((m) => [
+              m.municipality.name,
+              m.stage ? tValue('status', m.stage) : '–',
+              m.tutor?.name ?? '–',
+              `${m.meetings.held} (${m.meetings.hours} h)`,
+              m.themes.join(', ') || '–',
+            ]),
+          ),
           h(
             'div',
             { class: 'actions' },
