@@ -194,7 +194,12 @@ export class StatelessStack extends Stack {
       jwtAuthorizer,
       eventBus,
       alarms,
-      environment: { [envNames.tableName]: table.tableName, [envNames.publicUrl]: api.apiEndpoint },
+      environment: {
+        [envNames.tableName]: table.tableName,
+        [envNames.publicUrl]: api.apiEndpoint,
+        // Links in emails lead to the pages on CloudFront.
+        [envNames.pagesUrl]: site.appUrl,
+      },
       tableData,
       access,
       bearerEnvironment,

@@ -6,8 +6,10 @@ export const envNames = {
   eventBusName: 'EVENT_BUS_NAME',
   emailFrom: 'EMAIL_FROM',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
-  /** Base URL for links in emails (status pages, cancel links), without a trailing slash. */
+  /** Base URL of the HTTP API, without a trailing slash. */
   publicUrl: 'PUBLIC_URL',
+  /** Base URL of the pages, for the links people follow from emails (default: `<PUBLIC_URL>/app`, as `npm start` serves them). */
+  pagesUrl: 'PAGES_URL',
   /** Issuer of the bearer tokens (the Cognito user pool URL); its JWKS is at `<issuer>/.well-known/jwks.json`. */
   jwtIssuer: 'JWT_ISSUER',
   /** The app client id that tokens must be issued for. */
@@ -26,6 +28,8 @@ export const config = {
   emailFrom: () => required(envNames.emailFrom),
   sesConfigurationSet: () => process.env[envNames.sesConfigurationSet] || undefined,
   publicUrl: () => required(envNames.publicUrl).replace(/\/+$/, ''),
+  pagesUrl: () =>
+    (process.env[envNames.pagesUrl] || `${required(envNames.publicUrl).replace(/\/+$/, '')}/app`).replace(/\/+$/, ''),
   jwtIssuer: () => required(envNames.jwtIssuer).replace(/\/+$/, ''),
   jwtAudience: () => required(envNames.jwtAudience),
 };

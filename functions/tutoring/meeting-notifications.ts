@@ -65,7 +65,7 @@ export async function notifyMeeting(
       durationMinutes: meeting.durationMinutes,
       joinUrl: meeting.joinUrl,
       tutorName,
-      ...(recipient.role === 'contact' && application ? { statusUrl: statusUrl(config.publicUrl(), application) } : {}),
+      ...(recipient.role === 'contact' && application ? { statusUrl: statusUrl(config.pagesUrl(), application) } : {}),
     });
     let attachments: Attachment[] | undefined;
     if (kind !== 'reminder') {

@@ -91,7 +91,7 @@ export async function notifyTutorAssigned(detail: EventDetail<'TutorAssigned'>):
         tutorName: tutor.name,
         tutorEmail: tutor.email,
         reassigned,
-        statusUrl: statusUrl(config.publicUrl(), application),
+        statusUrl: statusUrl(config.pagesUrl(), application),
       }),
     );
   }
@@ -196,7 +196,7 @@ export async function notifySessionLogged(detail: EventDetail<'SessionLogged'>):
       startsAt: meeting.startsAt,
       actions: log.actions,
       ...(next ? { next: { meetingKind: next.kind, startsAt: next.startsAt, joinUrl: next.joinUrl } } : {}),
-      statusUrl: statusUrl(config.publicUrl(), application),
+      statusUrl: statusUrl(config.pagesUrl(), application),
     }),
   );
 }
@@ -263,7 +263,7 @@ export async function notifyEngagementCompleted(detail: EventDetail<'EngagementC
       roundName: round?.name ?? record.engagement.roundId,
       ...(tutor ? { tutorName: tutor.name } : {}),
       ...summary,
-      statusUrl: statusUrl(config.publicUrl(), application),
+      statusUrl: statusUrl(config.pagesUrl(), application),
     }),
   );
 }

@@ -187,7 +187,7 @@ async function sendInvitation(
           startsAt: webinar.startsAt,
           endsAt: webinar.endsAt,
           ...(invitation.municipality ? { municipality: invitation.municipality } : {}),
-          registrationUrl: invitationUrl(config.publicUrl(), invitation),
+          registrationUrl: invitationUrl(config.pagesUrl(), invitation),
         }),
       });
       if (outcome === 'queued') {

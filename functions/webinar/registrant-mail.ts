@@ -19,7 +19,7 @@ export function registrantMail(
     endsAt: webinar.endsAt,
     ...(withSeat ? { joinUrl: webinar.joinUrl } : {}),
     ...(kind !== 'cancelled' && kind !== 'thanks' && kind !== 'missed'
-      ? { cancelUrl: cancelUrl(config.publicUrl(), registration) }
+      ? { cancelUrl: cancelUrl(config.pagesUrl(), registration) }
       : {}),
     ...(extra.position !== undefined ? { position: extra.position } : {}),
     ...(webinar.feedbackUrl ? { feedbackUrl: webinar.feedbackUrl } : {}),

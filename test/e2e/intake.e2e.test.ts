@@ -205,11 +205,17 @@ describe('intake over HTTP', () => {
     const link = statusLinkIn(email.body.text);
     expect(link).toBe(first.body.statusUrl);
 
-    const status = await call<{ applicationId: string; status: string; roundName: string }>('GET', link);
+    // The link leads to the status page; the page reads the same path of the API.
+    expect(link).toContain('/app/applications/');
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const apiLink = link.replace('/app/applications/', '/applications/');
+    const status = await call<{ applicationId: string; status: string; roundName: string }>('GET', apiLink);
     expect(status.status).toBe(200);
     expect(status.body).toMatchObject({ applicationId: first.body.applicationId, status: 'received', roundName: round.name });
     // The link without its token is not enough.
-    expect((await call('GET', link.replace(/\?.*$/, ''))).status).toBe(400);
+    expect((await call('GET', apiLink.replace(/\?.*$/, ''))).status).toBe(400);
 
     const again = await call<ApplyAnswer>('POST', `/rounds/${round.roundId}/applications`, { json: application('091', to) });
     expect(again.status).toBe(200);
@@ -353,7 +359,10 @@ describe('intake over HTTP', () => {
       expect(withdrawn.status, JSON.stringify(withdrawn.body)).toBe(200);
       expect(withdrawn.body).toMatchObject({ applicationId: applied.body.applicationId, status: 'withdrawn' });
 
-      const status = await call<{ status: string }>('GET', applied.body.statusUrl);
+      const status = await call<{ status: string }>(
+        'GET',
+        applied.body.statusUrl.replace('/app/applications/', '/applications/'),
+      );
       expect(status.body.status).toBe('withdrawn');
       await stack.bus.idle();
     },

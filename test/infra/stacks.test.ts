@@ -147,7 +147,7 @@ describe('stateless stack', () => {
     [envNames.jwtAudience]: authorizer!.JwtConfiguration.Audience[0],
   };
 
-  it('sets the table and PUBLIC_URL everywhere, the bus only with publish-events, the mail settings and coordinator addresses only with send-email, the JWT settings only on acceptsBearer routes', () => {
+  it('sets the table, PUBLIC_URL and PAGES_URL everywhere, the bus only with publish-events, the mail settings and coordinator addresses only with send-email, the JWT settings only on acceptsBearer routes', () => {
     const [apiId] = ofType(resources, 'AWS::ApiGatewayV2::Api')[0]!;
     const [configurationSetId] = ofType(resources, 'AWS::SES::ConfigurationSet')[0]!;
     for (const [logicalId, fn] of functions) {
@@ -159,6 +159,7 @@ describe('stateless stack', () => {
         variables: {
           [envNames.tableName]: imported(stateful.resources.table.tableName),
           [envNames.publicUrl]: { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] },
+          [envNames.pagesUrl]: expect.anything(),
           ...(needs.includes('publish-events')
             ? { [envNames.eventBusName]: imported(stateful.resources.eventBus.eventBusName) }
             : {}),
@@ -579,5 +580,13 @@ describe('cdk-nag (AWS Solutions)', () => {
       expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
       expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
     }
+  });
+});
+
+describe('links in emails', () => {
+  it('lead to the pages on CloudFront (PAGES_URL is the site, not the API)', () => {
+    const [, fn] = ofType(resources, 'AWS::Lambda::Function').find(([, f]) => f.Properties?.Environment?.Variables?.PAGES_URL)!;
+    expect(JSON.stringify(fn.Properties!.Environment.Variables.PAGES_URL)).toMatch(/Distribution|cloudfront|DomainName/i);
+    expect(JSON.stringify(fn.Properties!.Environment.Variables.PAGES_URL)).toContain('/app/');
   });
 });

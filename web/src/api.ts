@@ -88,6 +88,8 @@ export async function downloadCsv(path: string, filename: string): Promise<void>
 /** An emailed API link (`<api>/applications/{id}?token=`) as the page that shows it. */
 export function pageLinkFor(apiLink: string): string {
   const url = new URL(apiLink, window.location.href);
+  // Links from the API already lead to the pages (PAGES_URL): keep their path and query.
+  if (url.pathname.startsWith('/app/')) return `${url.pathname}${url.search}`;
   const base = new URL(apiBase() || window.location.origin, window.location.href);
   const basePath = base.pathname.replace(/\/+$/, '');
   const path = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;

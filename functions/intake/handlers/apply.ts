@@ -44,8 +44,8 @@ export const handler = httpHandler('POST /rounds/{roundId}/applications', async 
     applicationId: application.applicationId,
     status: application.status,
     statusUrl: sameApplicant
-      ? statusUrl(config.publicUrl(), application)
-      : `${config.publicUrl()}/applications/${application.applicationId}`,
+      ? statusUrl(config.pagesUrl(), application)
+      : `${config.pagesUrl()}/applications/${application.applicationId}`,
   };
   return json(outcome === 'created' ? 201 : 200, response);
 });

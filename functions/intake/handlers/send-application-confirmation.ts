@@ -22,7 +22,7 @@ export const handler = eventHandler('ApplicationReceived', async ({ applicationI
     municipalityName: application.municipality.name,
     roundName: round.name,
     closesAt: round.closesAt,
-    statusUrl: statusUrl(config.publicUrl(), application),
+    statusUrl: statusUrl(config.pagesUrl(), application),
   });
   const result = await sendOnce({
     key: `application-received/${applicationId}`,

@@ -34,7 +34,7 @@ async function notify(notice: Notice): Promise<void> {
     contactName: application.contact.name,
     municipalityName: application.municipality.name,
     roundName: round?.name ?? application.roundId,
-    statusUrl: statusUrl(config.publicUrl(), application),
+    statusUrl: statusUrl(config.pagesUrl(), application),
     ...(notice.position !== undefined ? { position: notice.position } : {}),
     ...(notice.expiresAt ? { expiresAt: notice.expiresAt } : {}),
     ...(nextRound ? { nextRoundName: nextRound.name } : {}),

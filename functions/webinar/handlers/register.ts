@@ -14,7 +14,7 @@ export const handler = httpHandler('POST /webinars/{webinarId}/registrations', a
     ...(position !== undefined ? { position } : {}),
     // The cancel link is a secret: only the request that created the registration gets it here;
     // anyone else who types the same email gets the status, and the owner has the link by email.
-    ...(created ? { cancelUrl: cancelUrl(config.publicUrl(), registration) } : {}),
+    ...(created ? { cancelUrl: cancelUrl(config.pagesUrl(), registration) } : {}),
   };
   return json(created ? 201 : 200, response);
 });
