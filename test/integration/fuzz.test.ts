@@ -1,15 +1,13 @@
 // Fuzzing every public endpoint with malformed bodies and queries (fast-check): never a 5xx, never a write.
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as apply } from '../../functions/intake/handlers/apply.js';
 import { handler as createRound } from '../../functions/intake/handlers/create-round.js';
-import { dynamo } from '../../functions/shared/aws.js';
 import { httpRoutes, type RouteKey } from '../../infra/wiring.js';
 import type { LocalEventBus } from '../../local/event-bus.js';
 import { defaultLoadHandler } from '../../local/handlers.js';
 import { routeContracts, type RouteContract } from '../../schemas/api/routes.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { countItems, startHarness, type Harness } from '../support/harness.js';
 import { callRoute, coordinatorClaims } from '../support/invoke.js';
 
 const runsPerRoute = 200;
@@ -18,16 +16,7 @@ let tableName: string;
 let harness: Harness;
 const ids: Record<string, string> = {};
 
-async function itemCount(): Promise<number> {
-  let count = 0;
-  let ExclusiveStartKey: Record<string, never> | undefined;
-  do {
-    const page = await dynamo().send(new ScanCommand({ TableName: tableName, Select: 'COUNT', ExclusiveStartKey }));
-    count += page.Count ?? 0;
-    ExclusiveStartKey = page.LastEvaluatedKey as typeof ExclusiveStartKey;
-  } while (ExclusiveStartKey);
-  return count;
-}
+const itemCount = () => countItems(tableName);
 
 beforeAll(async () => {
   harness = await startHarness('fuzz', { retry: { attempts: 1, baseDelayMs: 1 } });

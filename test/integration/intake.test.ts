@@ -1,5 +1,4 @@
 // Intake against DynamoDB Local, the SES server and the local bus: the handlers Lambda runs, unmocked.
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as apply } from '../../functions/intake/handlers/apply.js';
 import { handler as createRound } from '../../functions/intake/handlers/create-round.js';
@@ -11,27 +10,17 @@ import { handler as sendConfirmation } from '../../functions/intake/handlers/sen
 import { advanceClock, resetClock } from '../../functions/shared/clock.js';
 import type { LocalEventBus } from '../../local/event-bus.js';
 import { readInbox, waitFor } from '../../local/testing.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { countItems, startHarness, type Harness } from '../support/harness.js';
 import { busEvent, callRoute, coordinatorClaims } from '../support/invoke.js';
 
 let bus: LocalEventBus;
 let tableName: string;
 let harness: Harness;
-const dynamo = new DynamoDBClient({});
 
 const unique = () => Math.random().toString(36).slice(2, 10);
 const hour = 3600_000;
 
-async function itemCount(): Promise<number> {
-  let count = 0;
-  let ExclusiveStartKey: Record<string, never> | undefined;
-  do {
-    const page = await dynamo.send(new ScanCommand({ TableName: tableName, Select: 'COUNT', ExclusiveStartKey }));
-    count += page.Count ?? 0;
-    ExclusiveStartKey = page.LastEvaluatedKey as typeof ExclusiveStartKey;
-  } while (ExclusiveStartKey);
-  return count;
-}
+const itemCount = () => countItems(tableName);
 
 async function openRound(overrides: Record<string, unknown> = {}) {
   const now = Date.now();

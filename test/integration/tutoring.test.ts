@@ -1,6 +1,5 @@
 // Tutoring against DynamoDB Local, the SES server and the local bus: roster, assignment, meetings with
 // calendar invitations (parsed by node-ical), reminders, session logs, completion, access and redelivery.
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import ical, { type VEvent } from 'node-ical';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { handler as apply } from '../../functions/intake/handlers/apply.js';
@@ -28,12 +27,12 @@ import { applyEnvironment } from '../../local/aws-env.js';
 import { startEventBus, type BusEvent, type LocalEventBus } from '../../local/event-bus.js';
 import { defaultLoadHandler } from '../../local/handlers.js';
 import { createIsolatedTable, readInbox, type InboxEmail } from '../../local/testing.js';
+import { countItems } from '../support/harness.js';
 import { callRoute, coordinatorClaims } from '../support/invoke.js';
 
 let bus: LocalEventBus;
 let tableName: string;
 let restoreEnv: () => void;
-const dynamo = new DynamoDBClient({});
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -236,16 +235,7 @@ const helsinkiTime = (iso: string) =>
     .format(new Date(iso))
     .replace(':', '.');
 
-async function itemCount(): Promise<number> {
-  let count = 0;
-  let ExclusiveStartKey: Record<string, never> | undefined;
-  do {
-    const page = await dynamo.send(new ScanCommand({ TableName: tableName, Select: 'COUNT', ExclusiveStartKey }));
-    count += page.Count ?? 0;
-    ExclusiveStartKey = page.LastEvaluatedKey as typeof ExclusiveStartKey;
-  } while (ExclusiveStartKey);
-  return count;
-}
+const itemCount = () => countItems(tableName);
 
 const logBody = {
   attendees: 4,

@@ -1,5 +1,7 @@
 // What an integration test of handlers needs: a table of its own on the run's DynamoDB Local, a local
 // event bus routing by the wiring table to the real handlers, and the handler environment pointing at both.
+import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { dynamo } from '../../functions/shared/aws.js';
 import { applyEnvironment } from '../../local/aws-env.js';
 import { startEventBus, type EventBusOptions, type LocalEventBus } from '../../local/event-bus.js';
 import { createIsolatedTable } from '../../local/testing.js';
@@ -33,4 +35,16 @@ export async function startHarness(
       restore();
     },
   };
+}
+
+/** How many items a table holds: tests compare it before and after a refused request ("nothing written"). */
+export async function countItems(tableName: string): Promise<number> {
+  let count = 0;
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await dynamo().send(new ScanCommand({ TableName: tableName, Select: 'COUNT', ExclusiveStartKey }));
+    count += page.Count ?? 0;
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return count;
 }
