@@ -1,7 +1,9 @@
 // Publishing to and receiving from the event bus, typed by the event catalogue.
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { EventBridgeEvent, ScheduledEvent } from 'aws-lambda';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { eventCatalogue, type DetailType, type EventDetail } from '../../schemas/events/catalogue.js';
+import { RelayedEventDetail } from '../../schemas/events/stored.js';
 import { eventBridge } from './aws.js';
 import { now } from './clock.js';
 import { config } from './config.js';
@@ -49,8 +51,34 @@ export type DetailHandlers = {
 };
 
 /**
+ * What a handler needs of a bus event, whichever way it came: relayed from an event item by the
+ * table's stream (the outbox; `by` and `detail` arrive as DynamoDB attribute maps) or put on the bus
+ * directly (AWS service events, and events from before the outbox).
+ */
+export function unwrapEvent(event: EventBridgeEvent<string, unknown>): {
+  eventId: string;
+  at: string;
+  correlationId: string;
+  detail: unknown;
+} {
+  const relayed = RelayedEventDetail.safeParse(event.detail);
+  if (relayed.success) {
+    const { eventId, at, correlationId, detail } = relayed.data;
+    return { eventId, at, correlationId, detail: unmarshall(detail as never) };
+  }
+  const meta = (event.detail as { _meta?: { correlationId?: unknown } } | null)?._meta;
+  return {
+    eventId: event.id,
+    at: event.time,
+    correlationId: typeof meta?.correlationId === 'string' ? meta.correlationId : event.id,
+    detail: event.detail,
+  };
+}
+
+/**
  * Builds the Lambda handler for one or more event types. The detail is parsed with its contract;
  * any error propagates so that EventBridge (or the local bus) retries and finally dead-letters it.
+ * The handler gets the event with its detail unwrapped, and `time` as the moment the event happened.
  */
 export function eventHandlers(handlers: DetailHandlers) {
   return async (event: EventBridgeEvent<string, unknown>): Promise<void> => {
@@ -58,10 +86,11 @@ export function eventHandlers(handlers: DetailHandlers) {
     const run = handlers[detailType] as
       ((detail: unknown, event: EventBridgeEvent<string, unknown>) => Promise<void>) | undefined;
     if (!run) throw new Error(`No handler here for ${event['detail-type']}: the wiring is wrong`);
-    const detail = eventCatalogue[detailType].detail.parse(event.detail);
-    const meta = (event.detail as { _meta?: { correlationId?: unknown } } | null)?._meta;
-    await withCorrelation(typeof meta?.correlationId === 'string' ? meta.correlationId : event.id, () =>
-      withLogKeys({ eventId: event.id, detailType }, () => run(detail, event)),
+    const unwrapped = unwrapEvent(event);
+    const detail = eventCatalogue[detailType].detail.parse(unwrapped.detail);
+    const plain = { ...event, id: unwrapped.eventId, time: unwrapped.at, detail: unwrapped.detail };
+    await withCorrelation(unwrapped.correlationId, () =>
+      withLogKeys({ eventId: unwrapped.eventId, detailType }, () => run(detail, plain)),
     );
   };
 }

@@ -7,6 +7,7 @@ import type { ErrorBody, ErrorIssue } from '../../schemas/api/errors.js';
 import { routeContracts, type RouteContract, type RouteContracts } from '../../schemas/api/routes.js';
 import { httpRoutes, roleGroups, type HttpRoute, type RouteKey } from '../../infra/wiring.js';
 import { isServiceUnavailable } from './aws.js';
+import { withActor } from './actor.js';
 import { verifyBearer } from './bearer.js';
 import { correlationId, withCorrelation } from './correlation.js';
 import {
@@ -58,7 +59,8 @@ export function httpHandler<R extends RouteKey>(routeKey: R, run: (request: Pars
           query: parseWith(contract.query, event.queryStringParameters ?? {}),
           body: contract.body ? parseWith(contract.body, readJsonBody(event)) : undefined,
         } as ParsedRequest<R>;
-        const result = await run(request);
+        const actor = caller.role === 'public' || !caller.email ? { role: caller.role } : { role: caller.role, email: caller.email };
+        const result = await withActor(actor, () => run(request));
         return { ...result, headers: { ...result.headers, 'x-correlation-id': correlationId() ?? '' } };
       }),
     );
