@@ -98,7 +98,11 @@ export function createLocalAuth(options: LocalAuthOptions = {}): LocalAuth {
       if (!token) return { ok: false, message: 'A bearer token is required', wwwAuthenticate: 'Bearer' };
       try {
         // By the key set, as the authorizer does: the token's kid must name a key in it.
-        const { payload } = await jwtVerify(token, keySet, { issuer, audience, algorithms: ['RS256'] });
+        // As functions/shared/bearer.ts: an id token (it carries the email and groups), which must expire.
+        const { payload } = await jwtVerify(token, keySet, { issuer, audience, algorithms: ['RS256'], requiredClaims: ['exp'] });
+        if (payload.token_use !== 'id') {
+          throw new joseErrors.JWTClaimValidationFailed('not an id token', payload, 'token_use', 'check_failed');
+        }
         return { ok: true, claims: apiGatewayClaims(payload) };
       } catch (error) {
         if (!(error instanceof joseErrors.JOSEError)) throw error;

@@ -13,8 +13,16 @@ export async function verifyBearer(authorization: string): Promise<JWTPayload> {
   const issuer = config.jwtIssuer();
   jwks ??= createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`));
   try {
-    const { payload } = await jwtVerify(token, jwks, { issuer, audience: config.jwtAudience() });
-    if (payload.token_use !== undefined && payload.token_use !== 'id') throw new Error('not an id token');
+    // RS256 only (Cognito's), so a token signed with the public key as an HMAC secret never passes;
+    // `exp` is required: a token that never expires is refused like an expired one.
+    const { payload } = await jwtVerify(token, jwks, {
+      issuer,
+      audience: config.jwtAudience(),
+      algorithms: ['RS256'],
+      requiredClaims: ['exp'],
+    });
+    // The id token, as the local authorizer takes (local/auth.ts): it is the one with email and groups.
+    if (payload.token_use !== 'id') throw new Error('not an id token');
     return payload;
   } catch (error) {
     // The key set could not be fetched: that is an outage, not a bad token.
