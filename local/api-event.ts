@@ -1,5 +1,6 @@
 // Translation between node:http and API Gateway HTTP API payload format 2.0: the event a Lambda
 // integration receives, and writing the structured result it returns back as an HTTP response.
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
@@ -56,6 +57,9 @@ export function toHttpApiEvent(input: HttpApiEventInput): APIGatewayProxyEventV2
     .filter(Boolean);
   const queryStringParameters = parseQuery(rawQueryString);
   const textBody = isTextContentType(headers['content-type']);
+  // A "text" body that is not UTF-8 goes base64-encoded, as bytes, so the handler can refuse it
+  // instead of reading U+FFFD where the bad bytes were.
+  const asText = textBody && isUtf8(input.body);
 
   const event: APIGatewayProxyEventV2 = {
     version: '2.0',
@@ -85,8 +89,8 @@ export function toHttpApiEvent(input: HttpApiEventInput): APIGatewayProxyEventV2
       timeEpoch: at.getTime(),
     },
     ...(Object.keys(input.pathParameters).length > 0 ? { pathParameters: input.pathParameters } : {}),
-    ...(input.body.length > 0 ? { body: input.body.toString(textBody ? 'utf8' : 'base64') } : {}),
-    isBase64Encoded: input.body.length > 0 && !textBody,
+    ...(input.body.length > 0 ? { body: input.body.toString(asText ? 'utf8' : 'base64') } : {}),
+    isBase64Encoded: input.body.length > 0 && !asText,
   };
   if (!input.claims) return event;
   const authorizer: APIGatewayEventRequestContextJWTAuthorizer = {

@@ -20,3 +20,42 @@ export const Id = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'must be an id of letters, digits, - or _');
+
+// Text as people type it. Single-line fields (names, titles, themes) end up in email subjects, CSV
+// cells and calendar parameters, so they refuse every control character (CR, LF, NUL, …); multi-line
+// fields (notes, situation, messages) keep line breaks and tabs but nothing else of the kind. Both
+// refuse lone surrogates, which no UTF-8 reader downstream could decode, and U+FFFD, which is what a
+// body that was not UTF-8 turns into on its way in (nobody types it).
+// eslint-disable-next-line no-control-regex
+const controlCharacters = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+// eslint-disable-next-line no-control-regex
+const controlCharactersButLineBreaks = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const wellFormed = (value: string) => !loneSurrogate.test(value) && !value.includes('\uFFFD');
+
+/** One line of text, trimmed: `min` to `max` characters, no control characters. */
+export function singleLine(max: number, min = 1) {
+  return z
+    .string()
+    .trim()
+    .min(min)
+    .max(max)
+    .refine(wellFormed, { message: 'must be valid Unicode text' })
+    .refine((value) => !controlCharacters.test(value), {
+      message: 'must be a single line without control characters',
+    });
+}
+
+/** Text that may span lines, trimmed: at most `max` characters; line breaks and tabs, no other control characters. */
+export function multiLine(max: number, min = 0) {
+  return z
+    .string()
+    .trim()
+    .min(min)
+    .max(max)
+    .refine(wellFormed, { message: 'must be valid Unicode text' })
+    .refine((value) => !controlCharactersButLineBreaks.test(value), {
+      message: 'must not contain control characters other than line breaks and tabs',
+    });
+}

@@ -59,7 +59,8 @@ export function httpHandler<R extends RouteKey>(routeKey: R, run: (request: Pars
           query: parseWith(contract.query, event.queryStringParameters ?? {}),
           body: contract.body ? parseWith(contract.body, readJsonBody(event)) : undefined,
         } as ParsedRequest<R>;
-        const actor = caller.role === 'public' || !caller.email ? { role: caller.role } : { role: caller.role, email: caller.email };
+        const actor =
+          caller.role === 'public' || !caller.email ? { role: caller.role } : { role: caller.role, email: caller.email };
         const result = await withActor(actor, () => run(request));
         return { ...result, headers: { ...result.headers, 'x-correlation-id': correlationId() ?? '' } };
       }),
@@ -115,7 +116,7 @@ function groupsOf(claims: Record<string, unknown>): string[] {
 
 function readJsonBody(event: HttpEvent): unknown {
   const raw = event.body ?? '';
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  const text = event.isBase64Encoded ? decodeUtf8(Buffer.from(raw, 'base64')) : raw;
   if (Buffer.byteLength(text, 'utf8') > maxBodyBytes) {
     throw new PayloadTooLargeError(`The body is larger than ${maxBodyBytes / 1024} KiB`);
   }
@@ -133,6 +134,20 @@ function readJsonBody(event: HttpEvent): unknown {
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new InvalidJsonError('The body is not valid JSON', { cause: error, issues: [{ path: '', message: detail }] });
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body's text; bytes that are not UTF-8 are refused rather than stored as U+FFFD. */
+function decodeUtf8(bytes: Buffer): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch (error) {
+    throw new InvalidJsonError('The body is not valid UTF-8', {
+      cause: error,
+      issues: [{ path: '', message: 'the body must be UTF-8 encoded text' }],
+    });
   }
 }
 

@@ -1,6 +1,6 @@
 // Contracts of the application endpoints: apply, and read an application's status.
 import * as z from 'zod';
-import { Email, Id, IsoDateTime, Language, MunicipalityCode } from '../common.js';
+import { Email, Id, IsoDateTime, Language, MunicipalityCode, singleLine, multiLine } from '../common.js';
 
 /**
  * `offered`: a freed place is offered and waits for the answer; `declined`: the offer was declined
@@ -21,10 +21,10 @@ export type ApplicationStatus = z.infer<typeof ApplicationStatus>;
 export const ApplyBody = z.strictObject({
   municipality: z.strictObject({
     code: MunicipalityCode,
-    name: z.string().trim().min(1).max(100),
+    name: singleLine(100),
   }),
   contact: z.strictObject({
-    name: z.string().trim().min(1).max(200),
+    name: singleLine(200),
     email: Email,
     phone: z
       .string()
@@ -33,8 +33,8 @@ export const ApplyBody = z.strictObject({
       .optional(),
   }),
   language: Language,
-  themes: z.array(z.string().trim().min(1).max(200)).min(1).max(20),
-  situation: z.string().max(4000).optional(),
+  themes: z.array(singleLine(200)).min(1).max(20),
+  situation: multiLine(4000).optional(),
   consent: z.literal(true, { message: 'must be true: we need consent to store the contact details' }),
 });
 export type ApplyBody = z.infer<typeof ApplyBody>;

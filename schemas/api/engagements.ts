@@ -1,7 +1,7 @@
 // Contracts of the coaching endpoints: engagements (a municipality with its tutor), meetings, session
 // logs, extra-meeting requests and completion.
 import * as z from 'zod';
-import { Email, Id, IsoDateTime, Language, MunicipalityCode } from '../common.js';
+import { Email, Id, IsoDateTime, Language, MunicipalityCode, singleLine, multiLine } from '../common.js';
 
 export const MeetingKind = z.enum(['kickoff', 'follow-up', 'extra']);
 export type MeetingKind = z.infer<typeof MeetingKind>;
@@ -14,7 +14,7 @@ export type MeetingStatus = z.infer<typeof MeetingStatus>;
 
 const JoinUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) link, e.g. https://meet.example.fi/abc' }).max(2000);
 const DurationMinutes = z.int().min(5).max(480);
-const Text = z.string().trim().min(1).max(500);
+const Text = singleLine(500);
 
 export const EngagementPath = z.object({ engagementId: Id });
 export const MeetingPath = z.object({ meetingId: Id });
@@ -57,14 +57,14 @@ export const LogSessionBody = z.strictObject({
   /** How many people from the municipality took part. */
   attendees: z.int().min(0).max(1000),
   themes: z.array(Text).min(1).max(20),
-  notes: z.string().trim().max(10_000),
+  notes: multiLine(10_000),
   /** The actions agreed in the session; the follow-up email lists them. */
   actions: z.array(Text).max(50),
   durationMinutes: DurationMinutes,
 });
 export type LogSessionBody = z.infer<typeof LogSessionBody>;
 
-export const ExtraMeetingsBody = z.strictObject({ message: z.string().trim().min(1).max(4000) });
+export const ExtraMeetingsBody = z.strictObject({ message: multiLine(4000, 1) });
 export type ExtraMeetingsBody = z.infer<typeof ExtraMeetingsBody>;
 
 export const ExtraMeetingsResponse = z.object({ requestId: Id, engagementId: Id, requestedAt: IsoDateTime });

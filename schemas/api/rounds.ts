@@ -1,6 +1,6 @@
 // Contracts of the round endpoints: POST /rounds, GET /rounds, GET /rounds/{roundId}.
 import * as z from 'zod';
-import { Id, IsoDateTime, Language } from '../common.js';
+import { Id, IsoDateTime, Language, singleLine } from '../common.js';
 
 export const RoundStatus = z.enum(['scheduled', 'open', 'closed', 'selected', 'completed']);
 export type RoundStatus = z.infer<typeof RoundStatus>;
@@ -10,9 +10,9 @@ export const CarryOverWhen = z.enum(['next-round-opens', 'round-completes']);
 
 /** The fields a coordinator sets on a round, shared by creation and change. */
 const roundFields = {
-  name: z.string().trim().min(1).max(200),
+  name: singleLine(200),
   /** Region code (e.g. "01" Uusimaa) or name, as the coordinator's register has it. */
-  region: z.string().trim().min(1).max(100),
+  region: singleLine(100),
   places: z.int().min(1).max(1000),
   opensAt: IsoDateTime,
   closesAt: IsoDateTime,

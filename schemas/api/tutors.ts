@@ -1,12 +1,12 @@
 // Contracts of the tutor roster endpoints: POST /tutors, GET /tutors, PATCH /tutors/{tutorId}.
 import * as z from 'zod';
-import { Email, Id, IsoDateTime, Language } from '../common.js';
+import { Email, Id, IsoDateTime, Language, singleLine } from '../common.js';
 
 /** A region as the coordinators' register names it (a code such as "01" or a name); matched without case. */
-export const Region = z.string().trim().min(1).max(100);
+export const Region = singleLine(100);
 
 const tutorFields = {
-  name: z.string().trim().min(1).max(200),
+  name: singleLine(200),
   email: Email,
   languages: z.array(Language).min(1).max(3),
   regions: z.array(Region).max(50),

@@ -1,11 +1,11 @@
 // Contracts of the webinar endpoints: the closing webinar, its invitations, registrations and attendance.
 import * as z from 'zod';
-import { Email, Id, IsoDateTime, Language } from '../common.js';
+import { Email, Id, IsoDateTime, Language, singleLine, multiLine } from '../common.js';
 
 /** Most seats a webinar takes; also bounds the waiting list's length (see functions/webinar/store.ts). */
 export const maxSeats = 3000;
 
-const Title = z.string().trim().min(1).max(200);
+const Title = singleLine(200);
 const Url = z.url({ message: 'must be a URL, e.g. https://example.fi/webinar' }).max(2000);
 const Languages = z.array(Language).min(1).max(3);
 
@@ -21,7 +21,7 @@ const timesInOrder = (w: { startsAt?: string; endsAt?: string; registrationClose
 export const CreateWebinarBody = z
   .strictObject({
     title: Title,
-    description: z.string().trim().max(4000).optional(),
+    description: multiLine(4000).optional(),
     startsAt: IsoDateTime,
     endsAt: IsoDateTime,
     seats: z.int().min(1).max(maxSeats),
@@ -39,7 +39,7 @@ export type CreateWebinarBody = z.infer<typeof CreateWebinarBody>;
 export const UpdateWebinarBody = z
   .strictObject({
     title: Title,
-    description: z.string().trim().max(4000),
+    description: multiLine(4000),
     startsAt: IsoDateTime,
     endsAt: IsoDateTime,
     seats: z.int().min(1).max(maxSeats),
@@ -86,10 +86,10 @@ export const WebinarView = z.object({
 export type WebinarView = z.infer<typeof WebinarView>;
 
 export const Invitee = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: singleLine(200),
   email: Email,
   language: Language,
-  municipality: z.string().trim().min(1).max(100).optional(),
+  municipality: singleLine(100).optional(),
 });
 export type Invitee = z.infer<typeof Invitee>;
 
@@ -124,10 +124,10 @@ export const BatchProgress = z.object({
 export type BatchProgress = z.infer<typeof BatchProgress>;
 
 export const RegisterBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: singleLine(200),
   email: Email,
   language: Language,
-  municipality: z.string().trim().min(1).max(100).optional(),
+  municipality: singleLine(100).optional(),
   /** The token of a personal invitation link, when the person came from one. */
   invitation: z.string().min(1).max(100).optional(),
   consent: z.literal(true, { message: 'must be true: we need consent to store your name and email' }),
