@@ -61,7 +61,9 @@ export class HistoryStore implements HistoryReader {
     const items: Record<string, unknown>[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
-      const response = await this.client().send(new QueryCommand({ ...query, ExclusiveStartKey, Limit: limit + 1 - items.length }));
+      const response = await this.client().send(
+        new QueryCommand({ ...query, ExclusiveStartKey, Limit: limit + 1 - items.length }),
+      );
       items.push(...(response.Items ?? []));
       ExclusiveStartKey = response.LastEvaluatedKey;
     } while (ExclusiveStartKey && items.length <= limit);
