@@ -135,7 +135,11 @@ export const httpRoutes = {
 
   // The audit trail: it only reads the table.
   'GET /rounds/{roundId}/history': { handler: 'history/round-history', role: 'coordinator', tableAccess: 'read' },
-  'GET /applications/{applicationId}/history': { handler: 'history/application-history', role: 'coordinator', tableAccess: 'read' },
+  'GET /applications/{applicationId}/history': {
+    handler: 'history/application-history',
+    role: 'coordinator',
+    tableAccess: 'read',
+  },
   'GET /webinars/{webinarId}/history': { handler: 'history/webinar-history', role: 'coordinator', tableAccess: 'read' },
   'GET /engagements/{engagementId}/history': {
     handler: 'history/engagement-history',

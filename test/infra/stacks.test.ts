@@ -265,7 +265,9 @@ describe('stateless stack', () => {
         }).toEqual({
           handlerId,
           baseline: sorted([
-            ...(readsOnly(handlerId) ? baseline.filter((a) => !a.startsWith('dynamodb:') || tableReadActions.includes(a)) : baseline),
+            ...(readsOnly(handlerId)
+              ? baseline.filter((a) => !a.startsWith('dynamodb:') || tableReadActions.includes(a))
+              : baseline),
             ...(asyncHandlers.has(handlerId) ? deadLetterActions : []),
           ]),
           beyond: sorted(needsOf(handlerId).flatMap((need) => byNeed[need])),
