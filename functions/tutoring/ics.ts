@@ -2,6 +2,7 @@
 // UID per meeting and a SEQUENCE that grows with each change, METHOD:CANCEL with the same UID, so
 // that Outlook, Google and Apple calendars update or drop the one entry instead of adding another.
 import { createEvent, type EventAttributes } from 'ics';
+import { calendarName } from '../shared/calendar-names.js';
 
 export type CalendarMethod = 'REQUEST' | 'CANCEL';
 
@@ -47,8 +48,8 @@ export function meetingCalendar(invite: CalendarInvite): string {
     url: invite.joinUrl,
     status: invite.method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED',
     busyStatus: 'BUSY',
-    organizer: invite.organizer,
-    attendees: invite.attendees.map((a) => ({ ...a, rsvp: true, partstat: 'NEEDS-ACTION', role: 'REQ-PARTICIPANT' })),
+    organizer: { ...invite.organizer, name: calendarName(invite.organizer.name) },
+    attendees: invite.attendees.map((a) => ({ ...a, name: calendarName(a.name), rsvp: true, partstat: 'NEEDS-ACTION', role: 'REQ-PARTICIPANT' })),
   };
   const { error, value } = createEvent(attributes);
   if (error || !value) throw new Error(`The calendar file could not be made: ${error?.message ?? 'no output'}`, { cause: error });

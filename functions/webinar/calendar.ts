@@ -1,5 +1,6 @@
 // The calendar invitation (.ics, iTIP METHOD:REQUEST) attached to a confirmed seat.
 import { createEvent } from 'ics';
+import { calendarName } from '../shared/calendar-names.js';
 import type { Attachment } from '../shared/mailer.js';
 import type { Registration, Webinar } from './domain.js';
 
@@ -33,7 +34,7 @@ export function calendarInvitation(
     status: method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED',
     organizer: { name: 'sparraus', email: organizer },
     attendees: [
-      { name: registration.name, email: registration.email, rsvp: false, partstat: 'ACCEPTED', role: 'REQ-PARTICIPANT' },
+      { name: calendarName(registration.name), email: registration.email, rsvp: false, partstat: 'ACCEPTED', role: 'REQ-PARTICIPANT' },
     ],
   });
   if (error || !value)
