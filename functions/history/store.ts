@@ -1,6 +1,6 @@
 // Reads the audit trail: the event items of one subject's partition, or of a round (gsi1), a page at a time,
 // each item parsed with the StoredEvent codec.
-import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { StoredEvent, type HistorySubject } from '../../schemas/events/stored.js';
 import { dynamo } from '../shared/aws.js';
 import { historyKeys } from '../shared/keys.js';
@@ -71,5 +71,43 @@ export class HistoryStore implements HistoryReader {
     const events = pageItems.map((item) => StoredEvent.parse(item));
     const last = pageItems.at(-1);
     return { events, ...(items.length > limit && last ? { lastPosition: positionOf(last) } : {}) };
+  }
+
+  /**
+   * Retention: deletes every event item of the round (gsi1) and of the given subjects' partitions (its
+   * applications', engagements' and webinars', which also hold events that did not name the round).
+   * Returns how many items went.
+   */
+  async eraseRound(roundId: string, subjects: readonly { subject: HistorySubject; id: string }[]): Promise<number> {
+    const keys = new Map<string, { pk: string; sk: string }>();
+    const collect = async (query: Omit<QueryCommandInput, 'ExclusiveStartKey'>) => {
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const response = await this.client().send(
+          new QueryCommand({ ...query, ExclusiveStartKey, ProjectionExpression: 'pk, sk' }),
+        );
+        for (const item of response.Items ?? []) {
+          if (typeof item.pk === 'string' && typeof item.sk === 'string')
+            keys.set(`${item.pk}\n${item.sk}`, { pk: item.pk, sk: item.sk });
+        }
+        ExclusiveStartKey = response.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+    };
+    await collect({
+      TableName: this.tableName,
+      IndexName: tableKeys.gsi1.indexName,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': historyKeys.roundPartition(roundId) },
+    });
+    for (const { subject, id } of [{ subject: 'round' as const, id: roundId }, ...subjects]) {
+      await collect({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
+        ExpressionAttributeValues: { ':pk': historyKeys.partition(subject, id), ':events': historyKeys.sortPrefix },
+        ConsistentRead: true,
+      });
+    }
+    for (const Key of keys.values()) await this.client().send(new DeleteCommand({ TableName: this.tableName, Key }));
+    return keys.size;
   }
 }
