@@ -34,6 +34,7 @@ import {
   handlerEntry,
   httpRoutes,
   needsOf,
+  readsOnly,
   scheduleRules,
   type HandlerId,
   type HttpRoute as HttpRouteEntry,
@@ -74,6 +75,8 @@ export interface CapabilityShared {
   readonly environment: Record<string, string>;
   /** The table's data actions on the table and its index. */
   readonly tableData: PolicyStatement;
+  /** Read actions only, for the handlers whose wiring entries say `tableAccess: 'read'`. */
+  readonly tableRead: PolicyStatement;
   readonly access: Record<Need, NeedAccess>;
   /** Settings of the handlers that verify bearer tokens themselves. */
   readonly bearerEnvironment: Record<string, string>;
@@ -127,7 +130,7 @@ export class CapabilityStack extends NestedStack {
           resources: [logGroup.logGroupArn],
         }),
       );
-      role.addToPolicy(shared.tableData);
+      role.addToPolicy(readsOnly(handlerId) ? shared.tableRead : shared.tableData);
       const needs = needsOf(handlerId).map((need) => shared.access[need]);
 
       const fn = new NodejsFunction(this, name, {

@@ -54,6 +54,9 @@ export const tableDataActions = [
   'dynamodb:DescribeTable',
 ];
 
+/** What a handler that only reads the table (wiring `tableAccess: 'read'`) may do with it. */
+export const tableReadActions = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'];
+
 export interface StatelessStackProps extends StackProps {
   readonly stateful: StatefulResources;
 }
@@ -126,6 +129,10 @@ export class StatelessStack extends Stack {
     });
     const tableData = new PolicyStatement({
       actions: tableDataActions,
+      resources: [table.tableArn, `${table.tableArn}/index/${tableKeys.gsi1.indexName}`],
+    });
+    const tableRead = new PolicyStatement({
+      actions: tableReadActions,
       resources: [table.tableArn, `${table.tableArn}/index/${tableKeys.gsi1.indexName}`],
     });
     // What each need of the wiring table grants, and the settings that only a handler with that need
@@ -201,6 +208,7 @@ export class StatelessStack extends Stack {
         [envNames.pagesUrl]: site.appUrl,
       },
       tableData,
+      tableRead,
       access,
       bearerEnvironment,
       verifiesBearer,

@@ -38,6 +38,8 @@ export interface HttpRoute {
    */
   readonly alsoFor?: readonly Exclude<Role, 'public'>[];
   readonly needs?: readonly Need[];
+  /** `read`: the handler only reads the table, and the stack grants it read actions only. Default: read and write. */
+  readonly tableAccess?: 'read';
 }
 
 export interface EventRule {
@@ -130,6 +132,21 @@ export const httpRoutes = {
   'POST /privacy/export': { handler: 'privacy/export-person', role: 'coordinator' },
   'POST /privacy/erase': { handler: 'privacy/erase-person', role: 'coordinator' },
   'GET /rounds/{roundId}/report': { handler: 'reporting/get-report', role: 'coordinator' },
+
+  // The audit trail: it only reads the table.
+  'GET /rounds/{roundId}/history': { handler: 'history/round-history', role: 'coordinator', tableAccess: 'read' },
+  'GET /applications/{applicationId}/history': {
+    handler: 'history/application-history',
+    role: 'coordinator',
+    tableAccess: 'read',
+  },
+  'GET /webinars/{webinarId}/history': { handler: 'history/webinar-history', role: 'coordinator', tableAccess: 'read' },
+  'GET /engagements/{engagementId}/history': {
+    handler: 'history/engagement-history',
+    role: 'tutor',
+    alsoFor: ['coordinator'],
+    tableAccess: 'read',
+  },
 } as const satisfies Record<string, HttpRoute>;
 
 export type RouteKey = keyof typeof httpRoutes;
@@ -282,6 +299,17 @@ export function needsOf(id: HandlerId): Need[] {
     ...Object.values(scheduleRules),
   ];
   return [...new Set(entries.filter((e) => e.handler === id).flatMap((e) => e.needs ?? []))].sort();
+}
+
+/** Whether a handler only reads the table: every entry that names it says so (only HTTP routes can). */
+export function readsOnly(id: HandlerId): boolean {
+  const entries: { handler: HandlerId; tableAccess?: 'read' }[] = [
+    ...Object.values(httpRoutes),
+    ...Object.values(eventRules),
+    ...Object.values(scheduleRules),
+  ];
+  const own = entries.filter((e) => e.handler === id);
+  return own.length > 0 && own.every((e) => e.tableAccess === 'read');
 }
 
 /** Source file of a handler, relative to the project root. */

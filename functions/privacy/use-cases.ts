@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { DeleteCommand, PutCommand, ScanCommand, TransactWriteCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/aws.js';
 import { config } from '../shared/config.js';
+import { eventItemType } from '../shared/keys.js';
 import { logger } from '../shared/logger.js';
+import { HistoryStore } from '../history/store.js';
 import { defaultRetentionDays } from '../intake/domain.js';
 import { intakeStore } from '../intake/store-instance.js';
 import { anonymise, dropEntirely, exported, keyMentions, mentions, placeholderFor, type Item } from './domain.js';
@@ -39,7 +41,9 @@ export async function exportPerson(email: string, at: Date) {
  * statuses stay, so the aggregates do not change. Recorded as who and when, never whom.
  */
 export async function erasePerson(email: string, by: string, at: Date): Promise<{ erasureId: string; items: number }> {
-  const items = await itemsMentioning(email);
+  // Event items are the audit trail: they hold ids, and a staff member's email only as who acted,
+  // so an erasure leaves them as they are (rewriting them would also falsify the record).
+  const items = (await itemsMentioning(email)).filter((item) => !isEventItem(item));
   await eraseIn(items, email);
   const erasureId = await recordErasure(by, at, items.length);
   return { erasureId, items: items.length };
@@ -104,7 +108,18 @@ export async function eraseExpiredRounds(at: Date): Promise<number> {
         if (typeof item[field] === 'string') ids.add(item[field]);
       }
     }
-    const scope = await scanWhere((item) => [...ids].some((id) => mentions(item, id)));
+    const scope = await scanWhere((item) => !isEventItem(item) && [...ids].some((id) => mentions(item, id)));
+    // The round's history goes with its data: every event of the round, and of its applications',
+    // engagements' and webinars' own partitions (a shared webinar's stays with the round that owns it).
+    const ownedBy = (type: string, field: string) =>
+      scope
+        .filter((item) => item.type === type && item.roundId === round.roundId && typeof item[field] === 'string')
+        .map((item) => String(item[field]));
+    await new HistoryStore(config.tableName()).eraseRound(round.roundId, [
+      ...applications.map((a) => ({ subject: 'application' as const, id: a.applicationId })),
+      ...ownedBy('engagement', 'engagementId').map((id) => ({ subject: 'engagement' as const, id })),
+      ...ownedBy('webinar', 'webinarId').map((id) => ({ subject: 'webinar' as const, id })),
+    ]);
     const emails = new Set(applications.map((a) => a.contact.email));
     for (const item of scope)
       if (item.type === 'registration' || item.type === 'invitation') for (const found of emailsIn(item)) emails.add(found);
@@ -119,6 +134,8 @@ export async function eraseExpiredRounds(at: Date): Promise<number> {
   }
   return erased;
 }
+
+const isEventItem = (item: Item) => item.type === eventItemType;
 
 function emailsIn(value: unknown): string[] {
   if (typeof value === 'string') {

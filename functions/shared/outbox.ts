@@ -39,6 +39,8 @@ export function historySubject(detail: Record<string, unknown>): { subject: Hist
 
 /** The stored form of each event, stamped with the time, the actor and the correlation id of this invocation. */
 export function storedEvents(events: readonly PendingEvent[], at: string = nowIso()): StoredEvent[] {
+  // In UTC whatever offset the caller gave: the history's sort keys compare times as text.
+  const utc = new Date(at).toISOString();
   const by = currentActor();
   const correlation = correlationId() ?? randomUUID();
   return events.map(({ detailType, detail, roundId }) => {
@@ -50,7 +52,7 @@ export function storedEvents(events: readonly PendingEvent[], at: string = nowIs
       detailType,
       source: entry.source,
       detail: parsed,
-      at,
+      at: utc,
       by,
       correlationId: correlation,
       ...historySubject(parsed),

@@ -32,7 +32,7 @@ export async function retryWithBackoff<T>(attempt: () => Promise<T>, options: Re
       if (!options.retryable(error)) throw error;
       if (clock() >= deadline) throw options.onDeadline ? options.onDeadline(error) : error;
       // Full jitter: concurrent callers that collided spread out instead of colliding again.
-      await sleep(Math.random() * Math.min(max, base * 2 ** Math.min(n, 16)));
+      await sleep(Math.random() * Math.min(max, base * 2 ** Math.min(n - 1, 16)));
     }
   }
 }

@@ -2,6 +2,14 @@
 // validate with these, and the OpenAPI document is generated from them (npm run openapi).
 import type * as z from 'zod';
 import type { RouteKey } from '../../infra/wiring.js';
+import {
+  ApplicationHistoryPath,
+  EngagementHistoryPath,
+  HistoryPage,
+  HistoryQuery,
+  RoundHistoryPath,
+  WebinarHistoryPath,
+} from './history.js';
 import { ErasureResult, PersonBody, PersonExport } from './privacy.js';
 import { ReportPath, RoundReport } from './report.js';
 import {
@@ -269,6 +277,33 @@ export const routeContracts = {
     path: ReportPath,
     responses: { 200: RoundReport },
     csv: true,
+  },
+
+  // --- History (the audit trail) ---------------------------------------------------------------
+  'GET /rounds/{roundId}/history': {
+    summary:
+      "The round's audit trail: every state change of the round and of its applications, engagements and webinars, oldest first; ?after=<next>&limit= pages",
+    path: RoundHistoryPath,
+    query: HistoryQuery,
+    responses: { 200: HistoryPage },
+  },
+  'GET /applications/{applicationId}/history': {
+    summary: "The application's audit trail, oldest first; ?after=<next>&limit= pages",
+    path: ApplicationHistoryPath,
+    query: HistoryQuery,
+    responses: { 200: HistoryPage },
+  },
+  'GET /webinars/{webinarId}/history': {
+    summary: "The webinar's audit trail (registrations, attendance, invitations), oldest first; ?after=<next>&limit= pages",
+    path: WebinarHistoryPath,
+    query: HistoryQuery,
+    responses: { 200: HistoryPage },
+  },
+  'GET /engagements/{engagementId}/history': {
+    summary: "The engagement's audit trail, for its tutor and the coordinators, oldest first; ?after=<next>&limit= pages",
+    path: EngagementHistoryPath,
+    query: HistoryQuery,
+    responses: { 200: HistoryPage },
   },
 } as const satisfies Record<RouteKey, RouteContract>;
 

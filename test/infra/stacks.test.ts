@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { envNames } from '../../functions/shared/config.js';
 import { coordinatorEmailsEnv } from '../../functions/tutoring/coordinators.js';
 import { capabilityOf } from '../../infra/capability-stack.js';
-import { coordinatorEmailsPattern } from '../../infra/stateless-stack.js';
+import { coordinatorEmailsPattern, tableReadActions } from '../../infra/stateless-stack.js';
 import { sources } from '../../schemas/events/catalogue.js';
 import { handlerTag } from '../../infra/names.js';
 import { eventBusName } from '../../infra/stateful-stack.js';
@@ -20,6 +20,7 @@ import {
   eventRules,
   httpRoutes,
   needsOf,
+  readsOnly,
   roleGroups,
   scheduleRules,
   type HandlerId,
@@ -237,6 +238,16 @@ describe('stateless stack', () => {
       expect(actionsOf('intake/get-round')).not.toContain('ses:SendEmail');
     });
 
+    it('the history handlers may only read the table', () => {
+      const historyHandlers = allHandlerIds().filter((h) => h.startsWith('history/'));
+      expect(historyHandlers).toHaveLength(4);
+      for (const handlerId of historyHandlers) {
+        expect(readsOnly(handlerId)).toBe(true);
+        const tableActions = [...actionsOf(handlerId)].filter((a) => a.startsWith('dynamodb:'));
+        expect({ handlerId, tableActions: sorted(tableActions) }).toEqual({ handlerId, tableActions: sorted(tableReadActions) });
+      }
+    });
+
     it('every handler: exactly logs, table data and the actions of its needs', () => {
       const byNeed = { 'publish-events': ['events:PutEvents'], 'send-email': ['ses:SendEmail'] };
       // Every function: its log group and the table. Event and schedule handlers also send to their
@@ -253,7 +264,12 @@ describe('stateless stack', () => {
           beyond: sorted(actions.filter((a) => !isBaseline(a))),
         }).toEqual({
           handlerId,
-          baseline: sorted([...baseline, ...(asyncHandlers.has(handlerId) ? deadLetterActions : [])]),
+          baseline: sorted([
+            ...(readsOnly(handlerId)
+              ? baseline.filter((a) => !a.startsWith('dynamodb:') || tableReadActions.includes(a))
+              : baseline),
+            ...(asyncHandlers.has(handlerId) ? deadLetterActions : []),
+          ]),
           beyond: sorted(needsOf(handlerId).flatMap((need) => byNeed[need])),
         });
       }
