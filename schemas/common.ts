@@ -34,28 +34,20 @@ const controlCharactersButLineBreaks = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const wellFormed = (value: string) => !loneSurrogate.test(value) && !value.includes('\uFFFD');
 
-/** One line of text, trimmed: `min` to `max` characters, no control characters. */
-export function singleLine(max: number, min = 1) {
+function checkedText(max: number, min: number, forbidden: RegExp, message: string) {
   return z
     .string()
     .trim()
     .min(min)
     .max(max)
     .refine(wellFormed, { message: 'must be valid Unicode text' })
-    .refine((value) => !controlCharacters.test(value), {
-      message: 'must be a single line without control characters',
-    });
+    .refine((value) => !forbidden.test(value), { message });
 }
 
+/** One line of text, trimmed: `min` to `max` characters, no control characters. */
+export const singleLine = (max: number, min = 1) =>
+  checkedText(max, min, controlCharacters, 'must be a single line without control characters');
+
 /** Text that may span lines, trimmed: at most `max` characters; line breaks and tabs, no other control characters. */
-export function multiLine(max: number, min = 0) {
-  return z
-    .string()
-    .trim()
-    .min(min)
-    .max(max)
-    .refine(wellFormed, { message: 'must be valid Unicode text' })
-    .refine((value) => !controlCharactersButLineBreaks.test(value), {
-      message: 'must not contain control characters other than line breaks and tabs',
-    });
-}
+export const multiLine = (max: number, min = 0) =>
+  checkedText(max, min, controlCharactersButLineBreaks, 'must not contain control characters other than line breaks and tabs');
