@@ -80,7 +80,7 @@ export async function runApplicationsBurst(
   const t0 = performance.now();
   await api.expect([200], 'POST', `/rounds/${roundId}/selection`, { token: coordinator, json: { policy: 'first-come', force: true } });
   const selectionMs = performance.now() - t0;
-  await stack.bus.idle();
+  await stack.settled();
   const untilIdleMs = performance.now() - started;
 
   const listed = await api.expect<{ applications: { status: string; position?: number }[] }>(

@@ -123,7 +123,7 @@ export async function runBurst(options: BurstOptions = {}): Promise<BurstResult>
       }),
     );
     const durationMs = performance.now() - started;
-    await stack.bus.idle();
+    await stack.settled();
     const untilEmailsMs = performance.now() - started;
 
     const confirmed = results.filter((r) => r.status === 201 && r.body.status === 'confirmed').length;

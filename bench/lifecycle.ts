@@ -83,7 +83,7 @@ export async function runLifecycle(stack: LocalStack, size: LifecycleSize, log: 
   );
   await api.expect([200], 'POST', `/rounds/${roundId}/selection`, { token: coordinator, json: { policy: 'first-come', force: true } });
   // Engagements open and get their tutor from the selection's events.
-  await stack.bus.idle();
+  await stack.settled();
   log(`lifecycle: ${size.municipalities} applications selected`);
 
   const { engagements } = await api.expect<{ engagements: Engagement[] }>([200], 'GET', `/rounds/${roundId}/engagements`, {
@@ -105,7 +105,7 @@ export async function runLifecycle(stack: LocalStack, size: LifecycleSize, log: 
         },
       }),
   );
-  await stack.bus.idle();
+  await stack.settled();
   // Past every meeting: reminders fire on the way, and the sessions can be logged.
   await api.expect([200], 'POST', '/dev/clock', { json: { advanceBy: `P${size.meetingsPerEngagement * 7 + 2}D` } });
   await pool(meetings, concurrency, (m) =>
@@ -114,7 +114,7 @@ export async function runLifecycle(stack: LocalStack, size: LifecycleSize, log: 
       json: { attendees: 6, themes: ['remote support'], notes: 'Bench session', actions: ['Practise'], durationMinutes: 60 },
     }),
   );
-  await stack.bus.idle();
+  await stack.settled();
   log(`lifecycle: ${meetings.length} meetings scheduled and logged`);
 
   now = await api.now();
@@ -136,7 +136,7 @@ export async function runLifecycle(stack: LocalStack, size: LifecycleSize, log: 
       json: { name: `Guest ${i}`, email: `guest${i}@bench.example.fi`, language: languages[i % 3], consent: true },
     }),
   );
-  await stack.bus.idle();
+  await stack.settled();
   const wallMs = performance.now() - started;
   log(`lifecycle: ${size.registrations} webinar registrations, done in ${(wallMs / 1000).toFixed(1)} s`);
   return {

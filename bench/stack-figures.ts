@@ -74,7 +74,7 @@ try {
   const memory: MemoryResult[] = await pool(measuredBundles, 2, (b) =>
     measureMemory(b.name, b.file, b.kind === 'handler' ? counter.firstEvents.get(b.name as HandlerId) : {}, env),
   );
-  await stack.bus.idle();
+  await stack.settled();
 
   await writeFile(args.out, JSON.stringify({ lifecycle, requests, burst, burstRequests, floor, memory }));
 } finally {

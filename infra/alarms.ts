@@ -118,14 +118,20 @@ export class AlarmsStack extends NestedStack {
   }
 
   /** The alarm of one dead-letter queue, created in `scope`; `what` says whose dead letters it holds. */
-  forDeadLetters(scope: Construct, name: string, queue: IQueue, what: string): void {
+  forDeadLetters(
+    scope: Construct,
+    name: string,
+    queue: IQueue,
+    what: string,
+    recovery = 'List and replay them with npm run dlq:aws -- list / replay (README).',
+  ): void {
     this.add(
       scope,
       `${name}Alarm`,
       `${alarmPrefix}${name}`,
       queue.metric(alarmPolicy.deadLetters.metricName),
       alarmPolicy.deadLetters,
-      `Dead letters of ${what} are waiting. List and replay them with npm run dlq:aws -- list / replay (README).`,
+      `Dead letters of ${what} are waiting. ${recovery}`,
     );
   }
 

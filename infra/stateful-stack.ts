@@ -11,11 +11,12 @@ import {
   type IUserPool,
   type IUserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
-import { AttributeType, BillingMode, ProjectionType, Table, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Match, type IEventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { eventBusName } from './names.js';
 import { SiteHosting, signInPath } from './site.js';
+import { outboxRelay } from './outbox-relay.js';
 import { tableKeys } from './table-definition.js';
 import { roleGroups } from './wiring.js';
 
@@ -47,6 +48,8 @@ export class StatefulStack extends Stack {
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: ttlAttribute,
+      // The outbox: the pipe (outbox-pipe.ts) relays each new event item from this stream to the bus.
+      stream: StreamViewType[outboxRelay.streamViewType],
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -29,6 +29,7 @@ import {
   type CapabilityShared,
   type NeedAccess,
 } from './capability-stack.js';
+import { OutboxPipe } from './outbox-pipe.js';
 import { eventBusName, forwardRuleName, handlerTag, ruleName } from './names.js';
 import type { StatefulResources } from './stateful-stack.js';
 import { tableKeys } from './table-definition.js';
@@ -39,7 +40,7 @@ export { forwardRuleName, handlerTag, ruleName };
 /** Allowed values of the CoordinatorEmails parameter: empty, or addresses separated by commas (and spaces). */
 export const coordinatorEmailsPattern = '^$|^[^@\\s,;]+@[^@\\s,;]+(\\s*[,;]\\s*[^@\\s,;]+@[^@\\s,;]+)*$';
 
-// grantReadWriteData's data actions without the stream ones (no stream exists), scoped below to the
+// grantReadWriteData's data actions without the stream ones (only the outbox pipe reads the stream), scoped below to the
 // table and the one index that tableKeys defines instead of `index/*`.
 export const tableDataActions = [
   'dynamodb:BatchGetItem',
@@ -67,6 +68,8 @@ export class StatelessStack extends Stack {
   readonly api: HttpApi;
   /** Nested stack with the alarm topic (the alarms are in the stacks of what they watch). */
   readonly alarms: AlarmsStack;
+  /** The pipe from the table's stream to the bus, with its dead-letter queue. */
+  readonly outboxPipe: OutboxPipe;
   /** One nested stack per capability, sorted by capability. */
   readonly capabilities: readonly CapabilityStack[];
 
@@ -104,6 +107,9 @@ export class StatelessStack extends Stack {
     });
     const alarms = new AlarmsStack(this, 'Alarms', { alarmEmail: alarmEmail.valueAsString });
     this.alarms = alarms;
+
+    // The outbox relay: each event item written to the table reaches the bus through this pipe.
+    this.outboxPipe = new OutboxPipe(this, 'OutboxPipe', { table, eventBus, alarms });
 
     // Mails carry personal data and secret status links, so they only leave over TLS.
     const configurationSet = new ConfigurationSet(this, 'SesConfigurationSet', {

@@ -1,5 +1,6 @@
 // The single DynamoDB table's key schema, shared by the CDK stack and the local runtime so that
 // DynamoDB Local gets exactly the table that AWS gets.
+import { outboxRelay } from './outbox-relay.js';
 
 export const tableKeys = {
   partitionKey: 'pk',
@@ -10,12 +11,17 @@ export const tableKeys = {
   ttlAttribute: 'expiresAt',
 } as const;
 
+/** The table's stream, as CreateTable and UpdateTable take it. */
+export const streamSpecification = { StreamEnabled: true, StreamViewType: outboxRelay.streamViewType };
+
 /** CreateTable input for DynamoDB Local (on-demand, like the CDK table). */
 export function createTableInput(tableName: string) {
   const { partitionKey, sortKey, gsi1 } = tableKeys;
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST' as const,
+    // The outbox relay reads event items from the stream (outbox-relay.ts).
+    StreamSpecification: streamSpecification,
     AttributeDefinitions: [partitionKey, sortKey, gsi1.partitionKey, gsi1.sortKey].map((name) => ({
       AttributeName: name,
       AttributeType: 'S' as const,

@@ -2,6 +2,7 @@
 // letters and schedule failures. Handler errors get their stack, since there is no CloudWatch here.
 import type { LocalEventBus } from './event-bus.js';
 import type { LocalHttpApi } from './http-api.js';
+import type { StreamRelay } from './stream-relay.js';
 import type { Scheduler } from './scheduler.js';
 
 export type Write = (line: string) => void;
@@ -43,7 +44,7 @@ function stackOf(error: unknown): string {
 
 /** Subscribes to the stack's observers; returns a function that unsubscribes. */
 export function attachConsoleLog(
-  parts: { api: LocalHttpApi; bus: LocalEventBus; scheduler: Scheduler },
+  parts: { api: LocalHttpApi; bus: LocalEventBus; relay?: StreamRelay; scheduler: Scheduler },
   write: Write = (line) => console.log(line),
 ): () => void {
   const unsubscribe = [
@@ -66,6 +67,13 @@ export function attachConsoleLog(
         );
       }
     }),
+    parts.relay?.onProblem((p) =>
+      write(
+        p.entries > 0
+          ? `${time()} relay the bus refused ${p.entries} event(s) ${p.attempts} times (${p.error}); they stay in the stream and are tried again`
+          : `${time()} relay cannot read the table's stream (${p.error}); trying again`,
+      ),
+    ) ?? (() => undefined),
     parts.scheduler.onRun((run) => {
       if (!run.ok) write(`${time()} sched ${run.rule} (${run.handler}) failed: ${describe(run.error)}${stackOf(run.error)}`);
     }),

@@ -5,7 +5,9 @@ import { advanceClock, now, setClock } from '../functions/shared/clock.js';
 import { issuerPath, jwksPath, type LocalAuth } from './auth.js';
 import { parseDuration } from './duration.js';
 import type { LocalEventBus } from './event-bus.js';
+import { settle as settleEvents } from './event-flow.js';
 import type { Scheduler, ScheduleRun } from './scheduler.js';
+import type { StreamRelay } from './stream-relay.js';
 
 export interface DevRequest {
   /** The body parsed as JSON; undefined for an empty body. */
@@ -22,6 +24,7 @@ export type DevRoute = (request: DevRequest) => Promise<DevResponse>;
 export interface DevRouteDeps {
   auth: LocalAuth;
   bus?: LocalEventBus;
+  relay?: StreamRelay;
   scheduler?: Scheduler;
   /** What GET / lists. */
   index: () => unknown;
@@ -137,8 +140,8 @@ export function devRoutes(deps: DevRouteDeps): Record<string, DevRoute> {
       const parsed = ReplayRequest.safeParse(json ?? {});
       if (!parsed.success) return invalid(parsed.error);
       const result = await deps.bus.replayDeadLetters(parsed.data.ids);
-      // Replayed handlers may publish further events; answer when those are handled too.
-      await deps.bus.idle();
+      // Replayed handlers may write further events; answer when those are handled too.
+      await settleEvents(deps.bus, deps.relay);
       return { status: 200, body: result };
     },
   };
@@ -148,10 +151,12 @@ export function devRoutes(deps: DevRouteDeps): Record<string, DevRoute> {
 async function settle(deps: DevRouteDeps): Promise<DevResponse> {
   const deadBefore = new Set(deps.bus?.listDeadLetters().map((entry) => entry.id));
   const runs = deps.scheduler ? await deps.scheduler.runDueNow() : [];
-  await deps.bus?.idle();
+  if (deps.bus) await settleEvents(deps.bus, deps.relay);
   const deadLettered = (deps.bus?.listDeadLetters() ?? []).filter((entry) => !deadBefore.has(entry.id)).map((entry) => entry.id);
   const schedules = runs.map(describeRun);
-  const body = { now: now().toISOString(), schedules, deadLettered };
+  const relayProblem = deps.relay?.lastProblem();
+  // Events still waiting in the table's stream because the bus refused them (a fault rule, say).
+  const body = { now: now().toISOString(), schedules, deadLettered, ...(relayProblem ? { undelivered: relayProblem } : {}) };
   const failed = runs.filter((run) => !run.ok);
   if (failed.length === 0) return { status: 200, body };
   // The clock has moved either way; a loud 500 keeps a failing schedule from hiding behind later assertions.

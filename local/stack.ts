@@ -6,12 +6,14 @@ import { applyEnvironment, handlerEnvironment } from './aws-env.js';
 import { loadOrCreateSigningKey, type LocalAuth, type SigningKey } from './auth.js';
 import { attachConsoleLog } from './console-log.js';
 import { ensureTable, localDynamoClient, startDynamoDbLocal } from './dynamodb.js';
-import { startEventBus, type EventBusOptions, type LocalEventBus } from './event-bus.js';
+import type { EventBusOptions, LocalEventBus } from './event-bus.js';
+import { startEventFlow } from './event-flow.js';
 import { defaultLoadHandler, projectRoot, type LoadHandler } from './handlers.js';
 import { startHttpApi, type LocalHttpApi } from './http-api.js';
 import { ensureJava } from './java.js';
 import { startScheduler, type Scheduler } from './scheduler.js';
 import { startSesLocal } from './ses.js';
+import type { StreamRelay } from './stream-relay.js';
 
 export interface LocalStackOptions {
   /** HTTP API port. Default 3000; 0 everywhere picks free ports. */
@@ -65,6 +67,10 @@ export interface LocalStack {
   /** Null when running in memory. */
   dataDir: string | null;
   bus: LocalEventBus;
+  /** The outbox relay: the table's stream to the bus. */
+  relay: StreamRelay;
+  /** Resolves once every event written so far is relayed and handled (what POST /dev/clock waits for). */
+  settled(): Promise<void>;
   api: LocalHttpApi;
   scheduler: Scheduler;
   /** Stops everything and restores the environment variables it set. Idempotent. */
@@ -121,7 +127,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     const inboxUrl = `${sesEndpoint}/`;
 
-    const bus = await startEventBus({
+    const events = await startEventFlow({
+      dynamoEndpoint,
+      tableName,
       port: options.eventsPort ?? 8010,
       busName: 'sparraus',
       loadHandler,
@@ -129,7 +137,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.retry ? { retry: options.retry } : {}),
       ...(dataDir ? { dataDir } : {}),
     });
-    stoppers.push(bus.stop);
+    stoppers.push(events.stop);
+    const { bus, relay } = events;
 
     const scheduler = startScheduler({
       loadHandler,
@@ -142,6 +151,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       port: options.port ?? 3000,
       loadHandler,
       bus,
+      relay,
       scheduler,
       ...(options.httpRoutes ? { routes: options.httpRoutes } : {}),
       ...(options.auth ? { auth: options.auth } : {}),
@@ -166,7 +176,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
 
     if (!options.quiet) {
-      attachConsoleLog({ api, bus, scheduler });
+      attachConsoleLog({ api, bus, relay, scheduler });
     }
 
     // Timers start last, once the environment is in place.
@@ -182,6 +192,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tableName,
       dataDir,
       bus,
+      relay,
+      settled: events.settled,
       api,
       scheduler,
       stop,

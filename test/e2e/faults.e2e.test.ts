@@ -115,12 +115,12 @@ describe('faults', () => {
     // events' failures from the dead-letter list.
     const retried = await Promise.all(applicants.map(applyFor));
     expect(retried.every((r) => r.status === 200 || r.status === 201)).toBe(true);
-    await stack.bus.idle();
+    await stack.settled();
     // Dead letters are replayed after a claim's lease (60 s) has passed, as EventBridge's own
     // retries and the replay command would be: a claim left by a send cut short is then free.
     advanceClock(61_000);
     await stack.bus.replayDeadLetters();
-    await stack.bus.idle();
+    await stack.settled();
     expect(
       stack.bus.listDeadLetters().map((d) => `${d.rule}: ${JSON.stringify((d as { error?: unknown }).error).slice(0, 300)}`),
     ).toEqual([]);
@@ -165,7 +165,7 @@ describe('faults', () => {
       });
       expect(applied.status).toBe(201);
     }
-    await stack.bus.idle();
+    await stack.settled();
     expect(stack.bus.listDeadLetters()).toHaveLength(0); // nothing failed: the emails wait in the outbox
 
     ses = await startSesLocal({ port: sesPort });

@@ -220,7 +220,7 @@ describe('intake over HTTP', () => {
     const again = await call<ApplyAnswer>('POST', `/rounds/${round.roundId}/applications`, { json: application('091', to) });
     expect(again.status).toBe(200);
     expect(again.body.applicationId).toBe(first.body.applicationId);
-    await stack.bus.idle();
+    await stack.settled();
     expect(await readInbox({ to })).toHaveLength(1);
     expect(await applicationsIn(round.roundId)).toBe(1);
   });
@@ -239,7 +239,7 @@ describe('intake over HTTP', () => {
     expect(await applicationsIn(round.roundId)).toBe(1);
 
     await confirmationFor(to);
-    await stack.bus.idle();
+    await stack.settled();
     expect(await readInbox({ to })).toHaveLength(1);
   });
 
@@ -329,7 +329,7 @@ describe('intake over HTTP', () => {
     }
 
     expect(await applicationsIn(round.roundId)).toBe(0);
-    await stack.bus.idle();
+    await stack.settled();
     for (const address of recipients) expect(await readInbox({ to: address }), address).toEqual([]);
   });
 
@@ -364,7 +364,7 @@ describe('intake over HTTP', () => {
         applied.body.statusUrl.replace('/app/applications/', '/applications/'),
       );
       expect(status.body.status).toBe('withdrawn');
-      await stack.bus.idle();
+      await stack.settled();
     },
   );
 
@@ -380,7 +380,7 @@ describe('intake over HTTP', () => {
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('round_not_open');
     expect(await applicationsIn(round.roundId)).toBe(0);
-    await stack.bus.idle();
+    await stack.settled();
     expect(await readInbox({ to })).toEqual([]);
   });
 });

@@ -410,8 +410,8 @@ describe('alarms (topic in a nested stack, each alarm in the stack of what it wa
   it('alarm on every dead-letter queue while any message waits in it', () => {
     const queues = ofType(resources, 'AWS::SQS::Queue').map(([id]) => id);
     const onQueues = alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName');
-    // Every queue of the stack is a dead-letter queue (the handlers' and the forwarders').
-    expect(queues.length).toBe(ofType(resources, 'AWS::Lambda::EventInvokeConfig').length + 1);
+    // Every queue of the stack is a dead-letter queue (the handlers', the forwarders' and the outbox pipe's).
+    expect(queues.length).toBe(ofType(resources, 'AWS::Lambda::EventInvokeConfig').length + 2);
     expect(sorted([...onQueues.keys()].map(String))).toEqual(sorted(queues));
     for (const [queueId, alarm] of onQueues) {
       // The dimension is the queue's name.

@@ -9,20 +9,19 @@ import { handler as select } from '../../functions/selection/handlers/select.js'
 import { handler as withdraw } from '../../functions/selection/handlers/withdraw.js';
 import { handler as createTutor } from '../../functions/tutoring/handlers/create-tutor.js';
 import { dynamo } from '../../functions/shared/aws.js';
-import type { LocalEventBus } from '../../local/event-bus.js';
 import { readInbox, waitFor } from '../../local/testing.js';
 import { loadEvent } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { callRoute, coordinatorClaims } from '../support/invoke.js';
 
-let bus: LocalEventBus;
+let settled: () => Promise<void>;
 let tableName: string;
 let harness: Harness;
 const unique = () => Math.random().toString(36).slice(2, 10);
 
 beforeAll(async () => {
   harness = await startHarness('deliverability', { retry: { attempts: 3, baseDelayMs: 5 } });
-  bus = harness.bus;
+  settled = harness.settled;
   tableName = harness.tableName;
 });
 
@@ -65,7 +64,7 @@ describe('a bounced contact', () => {
       path: { roundId: round.body.roundId },
       body: { policy: 'first-come', force: true },
     });
-    await bus.idle();
+    await settled();
     const mailsBefore = (await readInbox({ to: contact })).length;
     expect(mailsBefore).toBeGreaterThanOrEqual(2);
 
@@ -73,7 +72,7 @@ describe('a bounced contact', () => {
     bounce.detail.bounce.bouncedRecipients[0]!.emailAddress = contact;
     await suppressBounced(bounce as never);
     await suppressBounced(bounce as never); // SES may deliver it twice
-    await bus.idle();
+    await settled();
 
     for (const staff of [coordinator, tutor]) {
       const told = await waitFor(async () => {
@@ -95,7 +94,7 @@ describe('a bounced contact', () => {
       path: { applicationId: applied.body.applicationId },
       query: { token },
     });
-    await bus.idle();
+    await settled();
     expect(await readInbox({ to: contact })).toHaveLength(mailsBefore);
     const record = await dynamo().send(
       new GetCommand({ TableName: tableName, Key: { pk: `EMAIL#withdrawn/${applied.body.applicationId}`, sk: 'EMAIL' } }),

@@ -4,14 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as apply } from '../../functions/intake/handlers/apply.js';
 import { handler as createRound } from '../../functions/intake/handlers/create-round.js';
 import { httpRoutes, type RouteKey } from '../../infra/wiring.js';
-import type { LocalEventBus } from '../../local/event-bus.js';
 import { defaultLoadHandler } from '../../local/handlers.js';
 import { routeContracts, type RouteContract } from '../../schemas/api/routes.js';
 import { countItems, startHarness, type Harness } from '../support/harness.js';
 import { callRoute, coordinatorClaims } from '../support/invoke.js';
 
 const runsPerRoute = 200;
-let bus: LocalEventBus;
+let settled: () => Promise<void>;
 let tableName: string;
 let harness: Harness;
 const ids: Record<string, string> = {};
@@ -20,7 +19,7 @@ const itemCount = () => countItems(tableName);
 
 beforeAll(async () => {
   harness = await startHarness('fuzz', { retry: { attempts: 1, baseDelayMs: 1 } });
-  bus = harness.bus;
+  settled = harness.settled;
   tableName = harness.tableName;
   // Real ids, so that a malformed body is the only thing wrong with a request.
   const round = await callRoute(createRound, 'POST /rounds', {
@@ -46,7 +45,7 @@ beforeAll(async () => {
     },
   });
   ids.applicationId = application.body.applicationId;
-  await bus.idle();
+  await settled();
 });
 
 afterAll(async () => {
@@ -104,7 +103,7 @@ describe('fuzzing the public endpoints', () => {
         }),
         { numRuns: runsPerRoute },
       );
-      await bus.idle();
+      await settled();
       expect(await itemCount()).toBe(before);
       expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(runsPerRoute);
     },
@@ -124,7 +123,7 @@ describe('fuzzing the public endpoints', () => {
         }),
         { numRuns: runsPerRoute },
       );
-      await bus.idle();
+      await settled();
       expect(await itemCount()).toBe(before);
     },
   );

@@ -140,7 +140,7 @@ describe('history and retention', () => {
       path: { roundId: old.roundId },
     });
     expect(completed.status).toBe(200);
-    await harness.bus.idle();
+    await harness.settled();
     try {
       advanceClock(31 * day);
       await eraseExpiredRounds({} as never);

@@ -14,6 +14,7 @@ import { countItems, startHarness, type Harness } from '../support/harness.js';
 import { busEvent, callRoute, coordinatorClaims } from '../support/invoke.js';
 
 let bus: LocalEventBus;
+let settled: () => Promise<void>;
 let tableName: string;
 let harness: Harness;
 
@@ -54,6 +55,7 @@ function application(email: string, overrides: Record<string, unknown> = {}) {
 beforeAll(async () => {
   harness = await startHarness('intake', { retry: { attempts: 3, baseDelayMs: 10 } });
   bus = harness.bus;
+  settled = harness.settled;
   tableName = harness.tableName;
 });
 
@@ -121,7 +123,7 @@ describe('applying', () => {
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ status: 'received', statusUrl: expect.stringContaining('token=') });
 
-    await bus.idle();
+    await settled();
     const published = bus.publishedEvents().filter((e) => e['detail-type'] === 'ApplicationReceived');
     expect(published.map((e) => (e.detail as { applicationId: string }).applicationId)).toContain(response.body.applicationId);
 
@@ -174,7 +176,7 @@ describe('applying', () => {
       path: { roundId: round.roundId },
       body: application(email),
     });
-    await bus.idle();
+    await settled();
     const second = await callRoute(apply, 'POST /rounds/{roundId}/applications', {
       path: { roundId: round.roundId },
       body: application(email),
@@ -183,7 +185,7 @@ describe('applying', () => {
     expect(second.status).toBe(200);
     expect(second.body.applicationId).toBe(first.body.applicationId);
     expect(second.body.statusUrl).toBe(first.body.statusUrl);
-    await bus.idle();
+    await settled();
     expect(await readInbox({ to: email })).toHaveLength(1);
 
     // Someone else submitting for the same municipality learns it has applied, but gets no access link.
@@ -210,9 +212,9 @@ describe('applying', () => {
 
     const counted = await callRoute(getRound, 'GET /rounds/{roundId}', { path: { roundId: round.roundId } });
     expect(counted.body.applications).toBe(1);
-    await bus.idle();
+    await settled();
     await waitFor(async () => (await readInbox({ to: email })).length === 1);
-    await bus.idle();
+    await settled();
     expect(await readInbox({ to: email })).toHaveLength(1);
   });
 
@@ -273,7 +275,7 @@ describe('applying', () => {
       if (c.path !== undefined) expect(response.body.error.issues.map((i: { path: string }) => i.path)).toContain(c.path);
     }
     expect(await itemCount()).toBe(before);
-    await bus.idle();
+    await settled();
     expect(await readInbox({ to: email })).toHaveLength(0);
   });
 });
@@ -286,7 +288,7 @@ describe('confirmation handler, delivered more than once', () => {
       path: { roundId: round.roundId },
       body: application(email, { language: 'en' }),
     });
-    await bus.idle();
+    await settled();
     await waitFor(async () => (await readInbox({ to: email })).length === 1);
     const event = bus
       .publishedEvents()
@@ -319,7 +321,7 @@ describe('confirmation handler, delivered more than once', () => {
     const results = await Promise.allSettled(
       Array.from({ length: 5 }, () => sendConfirmation(busEvent('ApplicationReceived', 'sparraus.intake', detail) as never)),
     );
-    await bus.idle();
+    await settled();
     // Whoever lost the claim while it was being sent failed with EmailInProgressError; a retry finds it sent.
     for (const r of results) if (r.status === 'rejected') expect((r.reason as Error).name).toBe('EmailInProgressError');
     await Promise.all(
@@ -344,14 +346,14 @@ describe('opening rounds on schedule', () => {
         .filter((e) => e['detail-type'] === 'RoundOpened' && (e.detail as { roundId: string }).roundId === round.roundId);
 
     await openDueRounds({} as never);
-    await bus.idle();
+    await settled();
     expect(opened()).toHaveLength(0);
 
     advanceClock(3 * hour);
     try {
       await Promise.all([openDueRounds({} as never), openDueRounds({} as never)]);
       await openDueRounds({} as never);
-      await bus.idle();
+      await settled();
     } finally {
       resetClock();
     }

@@ -5,18 +5,17 @@ import { handler as createRound } from '../../functions/intake/handlers/create-r
 import { handler as select } from '../../functions/selection/handlers/select.js';
 import { handler as withdraw } from '../../functions/selection/handlers/withdraw.js';
 import { logger } from '../../functions/shared/logger.js';
-import type { LocalEventBus } from '../../local/event-bus.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { callRoute, coordinatorClaims } from '../support/invoke.js';
 
-let bus: LocalEventBus;
+let settled: () => Promise<void>;
 let harness: Harness;
 const lines: string[] = [];
 const write = process.stdout.write.bind(process.stdout);
 
 beforeAll(async () => {
   harness = await startHarness('logs', { retry: { attempts: 2, baseDelayMs: 5 } });
-  bus = harness.bus;
+  settled = harness.settled;
   logger.setLogLevel('DEBUG');
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
     lines.push(...String(chunk).split('\n').filter(Boolean));
@@ -54,7 +53,7 @@ describe('logs', () => {
         consent: true,
       },
     });
-    await bus.idle();
+    await settled();
     await callRoute(select, 'POST /rounds/{roundId}/selection', {
       claims: coordinatorClaims('coordinator.person@example.fi'),
       path: { roundId: round.body.roundId },
@@ -65,7 +64,7 @@ describe('logs', () => {
       path: { applicationId: applied.body.applicationId },
       query: { token },
     });
-    await bus.idle();
+    await settled();
 
     const ours = lines.filter((line) => line.startsWith('{') && line.includes('"service":"sparraus"'));
     expect(ours.length).toBeGreaterThanOrEqual(3);

@@ -15,12 +15,11 @@ import { handler as eraseExpiredRounds } from '../../functions/privacy/handlers/
 import { advanceClock, resetClock } from '../../functions/shared/clock.js';
 import { dynamo } from '../../functions/shared/aws.js';
 import { suppress } from '../../functions/shared/suppression.js';
-import type { LocalEventBus } from '../../local/event-bus.js';
 import { readInbox } from '../../local/testing.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { callRoute, coordinatorClaims } from '../support/invoke.js';
 
-let bus: LocalEventBus;
+let settled: () => Promise<void>;
 let tableName: string;
 let harness: Harness;
 const coordinator = coordinatorClaims('kaisa@example.fi');
@@ -28,7 +27,7 @@ const unique = () => Math.random().toString(36).slice(2, 10);
 
 beforeAll(async () => {
   harness = await startHarness('privacy', { retry: { attempts: 3, baseDelayMs: 5 } });
-  bus = harness.bus;
+  settled = harness.settled;
   tableName = harness.tableName;
 });
 
@@ -84,7 +83,7 @@ describe('privacy', () => {
       path: { roundId },
       body: { policy: 'first-come', force: true },
     });
-    await bus.idle();
+    await settled();
     const webinar = await callRoute(createWebinar, 'POST /rounds/{roundId}/webinars', {
       claims: coordinator,
       path: { roundId },
@@ -104,7 +103,7 @@ describe('privacy', () => {
       body: { name: 'Maija Meikäläinen', email: person, language: 'fi', consent: true },
     });
     expect(registered.status).toBe(201);
-    await bus.idle();
+    await settled();
     await suppress(person, { kind: 'complaint', at: new Date().toISOString() });
     expect((await readInbox({ to: person })).length).toBe(3);
     const countsBefore = (await callRoute(getRound, 'GET /rounds/{roundId}', { path: { roundId } })).body;
@@ -195,7 +194,7 @@ describe('privacy', () => {
       body: { policy: 'first-come', force: true },
     });
     await callRoute(completeRound, 'POST /rounds/{roundId}/complete', { claims: coordinator, path: { roundId: old } });
-    await bus.idle();
+    await settled();
     const countsBefore = (await callRoute(getRound, 'GET /rounds/{roundId}', { path: { roundId: old } })).body;
 
     try {

@@ -29,6 +29,7 @@ import { startHarness, type Harness } from '../support/harness.js';
 import { callRoute, coordinatorClaims } from '../support/invoke.js';
 
 let bus: LocalEventBus;
+let settled: () => Promise<void>;
 let harness: Harness;
 
 const minute = 60_000;
@@ -44,10 +45,11 @@ beforeAll(async () => {
     env: { COORDINATOR_EMAILS: `team-${unique()}@example.fi` },
   });
   bus = harness.bus;
+  settled = harness.settled;
 });
 
 afterEach(async () => {
-  await bus.idle();
+  await settled();
   expect(bus.listDeadLetters()).toEqual([]);
 });
 
@@ -146,7 +148,7 @@ async function runLifecycle(): Promise<Lifecycle> {
       body: { policy: 'first-come', force: true },
     }),
   );
-  await bus.idle();
+  await settled();
 
   const logs: Lifecycle['logs'] = new Map();
   const schedule = async (key: 'a' | 'b', kind: string, inMs: number, durationMinutes: number) =>
@@ -205,7 +207,7 @@ async function runLifecycle(): Promise<Lifecycle> {
       query: { token: applied.b!.token },
     }),
   );
-  await bus.idle();
+  await settled();
   ok(
     await callRoute(answerOffer, 'POST /applications/{applicationId}/offer', {
       path: { applicationId: applied.c!.applicationId },
@@ -213,7 +215,7 @@ async function runLifecycle(): Promise<Lifecycle> {
       body: { answer: 'accept' },
     }),
   );
-  await bus.idle();
+  await settled();
 
   advanceClock(start + 2 * day + 4 * hour - now().getTime());
   await log(aFollowUp, { durationMinutes: 60, themes: ['Etätuen aloittaminen'], actions: ['Pilotoi etätuki'] });
@@ -272,7 +274,7 @@ async function runLifecycle(): Promise<Lifecycle> {
       query: { token: tokenOf(fromC.cancelUrl) },
     }),
   );
-  await bus.idle(); // the freed seat goes to `other`
+  await settled(); // the freed seat goes to `other`
 
   advanceClock(Date.parse(startsAt) + 30 * minute - now().getTime());
   ok(
@@ -289,7 +291,7 @@ async function runLifecycle(): Promise<Lifecycle> {
       body: { registrationIds: [other.registrationId], attended: false },
     }),
   );
-  await bus.idle();
+  await settled();
   return { roundId, names, logs };
 }
 

@@ -22,6 +22,7 @@ import { eventRules } from '../../infra/wiring.js';
 import { defaultLoadHandler } from '../../local/handlers.js';
 
 let bus: LocalEventBus;
+let settled: () => Promise<void>;
 let harness: Harness;
 const hour = 3600_000;
 const coordinator = coordinatorClaims();
@@ -31,6 +32,7 @@ const languages = ['fi', 'sv', 'en'] as const;
 beforeAll(async () => {
   harness = await startHarness('selection', { retry: { attempts: 4, baseDelayMs: 5 } });
   bus = harness.bus;
+  settled = harness.settled;
 });
 
 afterEach(() => resetClock());
@@ -88,7 +90,7 @@ async function roundWithApplicants(count: number, options: { places?: number; ex
     advanceClock(1000); // distinct arrival times make first-come order observable
   }
   resetClock();
-  await bus.idle();
+  await settled();
   return { roundId, applicants };
 }
 
@@ -120,7 +122,7 @@ describe('selection', () => {
     const result = await selectNow(roundId);
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ accepted: 5, waitlisted: 2, placesLeft: 0, policy: 'first-come' });
-    await bus.idle();
+    await settled();
 
     const statuses = await Promise.all(applicants.map(statusOf));
     expect(statuses.map((s) => s.status)).toEqual([
@@ -170,12 +172,12 @@ describe('selection', () => {
   it('running it again changes nothing; a different policy is a conflict; new applications are refused', async () => {
     const { roundId, applicants } = await roundWithApplicants(3, { places: 2 });
     await selectNow(roundId);
-    await bus.idle();
+    await settled();
     const again = await selectNow(roundId);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ accepted: 2, waitlisted: 1 });
     await selectDueRounds({} as never);
-    await bus.idle();
+    await settled();
     for (const a of applicants) expect(await selectionSubjects(a)).toHaveLength(1);
 
     const other = await selectNow(roundId, { policy: 'manual', accept: [applicants[2]!.applicationId], force: true });
@@ -200,7 +202,7 @@ describe('selection', () => {
     const chosen = [applicants[3]!.applicationId, applicants[1]!.applicationId];
     const result = await selectNow(roundId, { policy: 'manual', accept: chosen, force: true });
     expect(result.status).toBe(200);
-    await bus.idle();
+    await settled();
     const statuses = await Promise.all(applicants.map(statusOf));
     expect(statuses.map((s) => [s.status, s.position])).toEqual([
       ['waitlisted', 1],
@@ -219,7 +221,7 @@ describe('selection', () => {
     expect((await roundOf(roundId)).status).toBe('open');
     advanceClock(2 * hour);
     await Promise.all([selectDueRounds({} as never), selectDueRounds({} as never)]);
-    await bus.idle();
+    await settled();
     expect((await roundOf(roundId)).status).toBe('selected');
     expect((await Promise.all(applicants.map(statusOf))).map((s) => s.status)).toEqual(['accepted', 'accepted', 'waitlisted']);
     for (const a of applicants) expect(await selectionSubjects(a)).toHaveLength(1);
@@ -274,7 +276,7 @@ describe('withdrawal and offers', () => {
   it('an accepted municipality withdraws → the first waitlisted gets an offer → confirming makes it accepted', async () => {
     const { roundId, applicants } = await roundWithApplicants(4, { places: 2 });
     await selectNow(roundId);
-    await bus.idle();
+    await settled();
     const [first, , third, fourth] = applicants as [Applicant, Applicant, Applicant, Applicant];
 
     const withdrawn = await callRoute(withdraw, 'POST /applications/{applicationId}/withdraw', {
@@ -283,7 +285,7 @@ describe('withdrawal and offers', () => {
     });
     expect(withdrawn.status).toBe(200);
     expect(withdrawn.body.status).toBe('withdrawn');
-    await bus.idle();
+    await settled();
 
     const offered = await statusOf(third);
     expect(offered).toMatchObject({ status: 'offered', offer: { kind: 'place', expiresAt: expect.any(String) } });
@@ -302,7 +304,7 @@ describe('withdrawal and offers', () => {
     });
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.status).toBe('accepted');
-    await bus.idle();
+    await settled();
     expect(await roundOf(roundId)).toMatchObject({ accepted: 2, placesLeft: 0 });
     expect((await selectionSubjects(third)).at(-1)).toMatch(/vahvistettu|bekräftad|confirmed/i);
 
@@ -324,13 +326,13 @@ describe('withdrawal and offers', () => {
   it('a lapsed offer passes to the next; answering it afterwards is a 409', async () => {
     const { roundId, applicants } = await roundWithApplicants(4, { places: 2, extra: { offerHours: 24 } });
     await selectNow(roundId);
-    await bus.idle();
+    await settled();
     const [first, , third, fourth] = applicants as [Applicant, Applicant, Applicant, Applicant];
     await callRoute(withdraw, 'POST /applications/{applicationId}/withdraw', {
       path: { applicationId: first.applicationId },
       query: { token: first.token },
     });
-    await bus.idle();
+    await settled();
     expect((await statusOf(third)).status).toBe('offered');
 
     advanceClock(25 * hour);
@@ -344,7 +346,7 @@ describe('withdrawal and offers', () => {
 
     await expireOffers({} as never);
     await expireOffers({} as never);
-    await bus.idle();
+    await settled();
     expect((await statusOf(third)).status).toBe('declined');
     expect((await statusOf(fourth)).status).toBe('offered');
     expect((await selectionSubjects(third)).at(-1)).toMatch(/umpeutui|gick ut|expired/i);
@@ -357,7 +359,7 @@ describe('withdrawal and offers', () => {
     });
     expect(declined.status).toBe(200);
     expect(declined.body.status).toBe('declined');
-    await bus.idle();
+    await settled();
     // Nobody is left waiting: the place stays free.
     expect(await roundOf(roundId)).toMatchObject({ accepted: 1, placesLeft: 1 });
     const noOffer = await callRoute(answerOffer, 'POST /applications/{applicationId}/offer', {
@@ -382,7 +384,7 @@ describe('withdrawal and offers', () => {
     const places = 10;
     const { roundId, applicants } = await roundWithApplicants(30, { places });
     await selectNow(roundId);
-    await bus.idle();
+    await settled();
     // Withdraw 5 accepted ones at once; their places are offered to waitlisted ones.
     const accepted = applicants.slice(0, places);
     await Promise.all(
@@ -393,7 +395,7 @@ describe('withdrawal and offers', () => {
         }),
       ),
     );
-    await bus.idle();
+    await settled();
     const offered = (await Promise.all(applicants.map(async (a) => ({ a, s: await statusOf(a) })))).filter(
       (x) => x.s.status === 'offered',
     );
@@ -432,7 +434,7 @@ describe('withdrawal and offers', () => {
         : [],
     );
     expect(statuses.every((s) => s < 500)).toBe(true);
-    await bus.idle();
+    await settled();
 
     const all = await Promise.all(applicants.map(statusOf));
     const acceptedNow = all.filter((s) => s.status === 'accepted').length;
@@ -451,12 +453,12 @@ describe('delivered twice', () => {
   it('every selection event delivered again changes nothing and sends no second email', async () => {
     const { roundId, applicants } = await roundWithApplicants(4, { places: 2, extra: { offerHours: 24 } });
     await selectNow(roundId);
-    await bus.idle();
+    await settled();
     await callRoute(withdraw, 'POST /applications/{applicationId}/withdraw', {
       path: { applicationId: applicants[0]!.applicationId },
       query: { token: applicants[0]!.token },
     });
-    await bus.idle();
+    await settled();
     const before = await Promise.all(applicants.map(statusOf));
     const mailCounts = await Promise.all(applicants.map(async (a) => (await mails(a)).length));
     const round = await roundOf(roundId);
@@ -475,7 +477,7 @@ describe('delivered twice', () => {
       ]),
     );
     await redeliver(ours);
-    await bus.idle();
+    await settled();
 
     expect(await Promise.all(applicants.map(statusOf))).toEqual(before);
     expect(await Promise.all(applicants.map(async (a) => (await mails(a)).length))).toEqual(mailCounts);
@@ -499,13 +501,13 @@ describe('carry-over', () => {
     const nextRoundId: string = later.body.roundId;
     const { roundId, applicants } = await roundWithApplicants(5, { places: 2, extra: { nextRoundId, carryOverHours: 72 } });
     await selectNow(roundId);
-    await bus.idle();
+    await settled();
     const [, , w1, w2, w3] = applicants as Applicant[];
 
     // The next round opens: the still-waitlisted are asked.
     advanceClock(10 * 24 * hour + 60_000);
     await openDueRounds({} as never);
-    await bus.idle();
+    await settled();
     for (const a of [w1!, w2!, w3!]) {
       expect((await statusOf(a)).offer).toMatchObject({ kind: 'carry-over', nextRoundId });
       expect((await selectionSubjects(a)).at(-1)).toMatch(/seuraavalle kierrokselle|nästa omgång|next round/i);
@@ -536,7 +538,7 @@ describe('carry-over', () => {
     }
     advanceClock(73 * hour);
     await expireOffers({} as never);
-    await bus.idle();
+    await settled();
     expect((await statusOf(w3!)).offer).toBeUndefined();
 
     // The next round's selection: carried-over first in their old order, then the new applicant.
@@ -552,7 +554,7 @@ describe('carry-over', () => {
     expect(byCode.has(w3!.code)).toBe(false);
 
     // Carried-over applicants got a confirmation for the new round, with a new status link; nothing retyped.
-    await bus.idle();
+    await settled();
     const newApplicationId = (byCode.get(w1!.code) as { applicationId: string }).applicationId;
     const received = (await mails(w1!)).filter((m) => /vastaanotettu|mottagen|received/i.test(m.subject));
     expect(received).toHaveLength(2);
@@ -577,14 +579,14 @@ describe('carry-over', () => {
       extra: { nextRoundId: later.body.roundId, carryOverWhen: 'round-completes' },
     });
     await selectNow(roundId);
-    await bus.idle();
+    await settled();
     const completed = await callRoute(completeRound, 'POST /rounds/{roundId}/complete', {
       claims: coordinator,
       path: { roundId },
     });
     expect(completed.status).toBe(200);
     expect(completed.body.status).toBe('completed');
-    await bus.idle();
+    await settled();
     expect((await statusOf(applicants[1]!)).offer).toMatchObject({ kind: 'carry-over' });
   });
 });
@@ -606,7 +608,7 @@ describe('correlation', () => {
   it('a request id follows the request through the events it causes, also those of downstream handlers', async () => {
     const { roundId, applicants } = await roundWithApplicants(3, { places: 2 });
     await selectNow(roundId);
-    await bus.idle();
+    await settled();
     const correlationId = `corr-${unique()}`;
     const response = await callRoute(withdraw, 'POST /applications/{applicationId}/withdraw', {
       path: { applicationId: applicants[0]!.applicationId },
@@ -614,7 +616,7 @@ describe('correlation', () => {
       headers: { 'x-correlation-id': correlationId },
     });
     expect(response.headers['x-correlation-id']).toBe(correlationId);
-    await bus.idle();
+    await settled();
     const traced = bus
       .publishedEvents()
       .filter((e) => (e.detail as { _meta?: { correlationId?: string } })._meta?.correlationId === correlationId)

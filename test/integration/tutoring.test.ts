@@ -24,13 +24,16 @@ import { handler as triggerDueReminders } from '../../functions/tutoring/handler
 import { handler as updateTutor } from '../../functions/tutoring/handlers/update-tutor.js';
 import { eventRules } from '../../infra/wiring.js';
 import { applyEnvironment } from '../../local/aws-env.js';
-import { startEventBus, type BusEvent, type LocalEventBus } from '../../local/event-bus.js';
+import type { BusEvent, LocalEventBus } from '../../local/event-bus.js';
+import type { EventFlow } from '../../local/event-flow.js';
 import { defaultLoadHandler } from '../../local/handlers.js';
 import { createIsolatedTable, readInbox, type InboxEmail } from '../../local/testing.js';
-import { countItems } from '../support/harness.js';
+import { countItems, startIsolatedEventFlow } from '../support/harness.js';
 import { callRoute, coordinatorClaims } from '../support/invoke.js';
 
 let bus: LocalEventBus;
+let events: EventFlow;
+const settled = () => events.settled();
 let tableName: string;
 let restoreEnv: () => void;
 
@@ -45,7 +48,8 @@ const tutorClaims = (email: string) => ({ sub: `sub-${email}`, email, 'cognito:g
 
 beforeAll(async () => {
   tableName = await createIsolatedTable('tutoring');
-  bus = await startEventBus({ port: 0, retry: { attempts: 4, baseDelayMs: 5 } });
+  events = await startIsolatedEventFlow(tableName, { retry: { attempts: 4, baseDelayMs: 5 } });
+  bus = events.bus;
   restoreEnv = applyEnvironment({
     TABLE_NAME: tableName,
     EVENT_BUS_NAME: bus.busName,
@@ -57,14 +61,14 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  await bus.idle();
+  await settled();
   // A handler that kept failing would end here; none may.
   expect(bus.listDeadLetters()).toEqual([]);
   resetClock();
 });
 
 afterAll(async () => {
-  await bus?.stop();
+  await events?.stop();
   restoreEnv?.();
 });
 
@@ -159,7 +163,7 @@ async function acceptedMunicipality(options: { language?: 'fi' | 'sv' | 'en'; re
     body: { policy: 'first-come', force: true },
   });
   expect(selected.status).toBe(200);
-  await bus.idle();
+  await settled();
   const applicationId: string = applied.body.applicationId;
   return {
     applicationId,
@@ -200,7 +204,7 @@ const log = (meetingId: string, tutor: Tutor, body: Record<string, unknown>) =>
 
 const tick = async () => {
   await triggerDueReminders({} as never);
-  await bus.idle();
+  await settled();
 };
 
 const mails = (to: string, subject?: RegExp): Promise<InboxEmail[]> =>
@@ -408,7 +412,7 @@ describe('assignment', () => {
     });
     expect(assigned.status).toBe(200);
     expect(assigned.body).toMatchObject({ status: 'active', tutor: { tutorId: finnish.tutorId } });
-    await bus.idle();
+    await settled();
     expect(await mails(m.email, /Your tutor/)).toHaveLength(1);
     const other = await acceptedMunicipality({ language: 'en' });
     const full = await callRoute(assignTutor, 'POST /engagements/{engagementId}/tutor', {
@@ -440,14 +444,14 @@ describe('assignment', () => {
       body: { tutorId: second.tutorId },
     });
     expect(moved.status).toBe(200);
-    await bus.idle();
+    await settled();
     const same = await callRoute(assignTutor, 'POST /engagements/{engagementId}/tutor', {
       claims: coordinator,
       path: { engagementId: m.engagementId },
       body: { tutorId: second.tutorId },
     });
     expect(same.status).toBe(200);
-    await bus.idle();
+    await settled();
     expect((await tutorNow(first.tutorId)).activeEngagements).toBe(0);
     expect((await tutorNow(second.tutorId)).activeEngagements).toBe(1);
     expect(await mails(m.email, /Uusi kuntatutori/)).toHaveLength(1);
@@ -492,7 +496,7 @@ describe('assignment', () => {
       path: { roundId: round.body.roundId },
       body: { policy: 'first-come', force: true },
     });
-    await bus.idle();
+    await settled();
     const listing = await callRoute(listRoundEngagements, 'GET /rounds/{roundId}/engagements', {
       claims: coordinator,
       path: { roundId: round.body.roundId },
@@ -528,7 +532,7 @@ describe('meetings and calendar invitations', () => {
     const again = await schedule(m, tutor, body);
     expect(again.status).toBe(200);
     expect(again.body.meetingId).toBe(meetingId);
-    await bus.idle();
+    await settled();
 
     for (const to of [m.email, tutor.email]) {
       const invitations = await mails(to, /^Aloituskeskustelu/);
@@ -565,7 +569,7 @@ describe('meetings and calendar invitations', () => {
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ sequence: 1, startsAt: later });
     expect((await change(meetingId, tutor, { startsAt: later })).status).toBe(200); // the same again: no change
-    await bus.idle();
+    await settled();
     for (const to of [m.email, tutor.email]) {
       const updates = await mails(to, /^Muuttunut/);
       expect(updates, to).toHaveLength(1);
@@ -582,7 +586,7 @@ describe('meetings and calendar invitations', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', sequence: 2 });
     expect((await change(meetingId, tutor, { status: 'cancelled' })).status).toBe(200);
-    await bus.idle();
+    await settled();
     for (const to of [m.email, tutor.email]) {
       const cancellations = await mails(to, /^Peruttu/);
       expect(cancellations, to).toHaveLength(1);
@@ -610,7 +614,7 @@ describe('meetings and calendar invitations', () => {
         (await schedule(m, tutor, { kind: 'follow-up', startsAt, durationMinutes: 60, joinUrl: 'https://meet.example.fi/x' }))
           .status,
       ).toBe(201);
-      await bus.idle();
+      await settled();
       const [mail] = await mails(m.email, subject);
       expect(mail, language).toBeDefined();
       expect(mail!.body.text).toContain(zone);
@@ -695,7 +699,7 @@ describe('reminders', () => {
     const movedTo = wholeHourIn(3 * day + 4 * hour);
     expect((await change(cancelled, tutor, { status: 'cancelled' })).status).toBe(200);
     expect((await change(moved, tutor, { startsAt: movedTo })).status).toBe(200);
-    await bus.idle();
+    await settled();
     const reminders = async (to: string) => (await mails(to, /^Muistutus/)).map((mail) => mail.subject);
 
     await tick();
@@ -763,7 +767,7 @@ describe('session logs', () => {
     const repeat = await log(kickoff, tutor, logBody);
     expect(repeat.status).toBe(200);
     expect(repeat.body.logs).toHaveLength(1);
-    await bus.idle();
+    await settled();
 
     const followUps = await mails(m.email, /^Yhteenveto/);
     expect(followUps).toHaveLength(1);
@@ -780,7 +784,7 @@ describe('session logs', () => {
       [1, 4],
       [2, 5],
     ]);
-    await bus.idle();
+    await settled();
     expect(await mails(m.email, /^Yhteenveto/)).toHaveLength(1);
     const mine = await callRoute(listMyEngagements, 'GET /me/engagements', { claims: tutorClaims(tutor.email) });
     expect(mine.status).toBe(200);
@@ -833,7 +837,7 @@ describe('who may', () => {
         joinUrl: 'https://meet.example.fi/w',
       })
     ).body.meetingId;
-    await bus.idle();
+    await settled();
     const before = await itemCount();
     const attempts = [
       await engagementOf(m, stranger),
@@ -899,7 +903,7 @@ describe('extra meetings and completion', () => {
     const empty = await ask({ token: m.token }, { message: '  ' });
     expect(empty.status).toBe(400);
     expect(empty.body.error.issues[0].path).toBe('message');
-    await bus.idle();
+    await settled();
     const requests = await mails(tutor.email, /^Lisätapaamistoive/);
     expect(requests).toHaveLength(1);
     expect(requests[0]!.body.text).toContain(message);
@@ -916,7 +920,7 @@ describe('extra meetings and completion', () => {
         })
       ).status,
     ).toBe(201);
-    await bus.idle();
+    await settled();
     expect(await mails(m.email, /^Lisätapaaminen/)).toHaveLength(1);
   });
 
@@ -966,7 +970,7 @@ describe('extra meetings and completion', () => {
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ status: 'completed', completedAt: expect.any(String) });
     expect((await complete(coordinator)).status).toBe(200);
-    await bus.idle();
+    await settled();
 
     const summaries = await mails(m.email, /^Sparraus päättyi/);
     expect(summaries).toHaveLength(1);
@@ -1001,13 +1005,13 @@ describe('extra meetings and completion', () => {
         joinUrl: 'https://meet.example.fi/w',
       })
     ).body.meetingId;
-    await bus.idle();
+    await settled();
     const withdrawn = await callRoute(withdraw, 'POST /applications/{applicationId}/withdraw', {
       path: { applicationId: m.applicationId },
       query: { token: m.token },
     });
     expect(withdrawn.status).toBe(200);
-    await bus.idle();
+    await settled();
     expect((await engagementOf(m)).body).toMatchObject({ status: 'withdrawn', meetings: [{ meetingId, status: 'cancelled' }] });
     expect((await tutorNow(tutor.tutorId)).activeEngagements).toBe(0);
     for (const to of [m.email, tutor.email]) {
@@ -1048,7 +1052,7 @@ describe('delivered twice', () => {
         body: { tutorId: t.tutorId },
       });
       expect(swap.status, t.name).toBe(200);
-      await bus.idle();
+      await settled();
     }
     const t0 = now().getTime();
     const kickoffAt = wholeHourIn(2 * day);
@@ -1109,7 +1113,7 @@ describe('delivered twice', () => {
         })
       ).status,
     ).toBe(200);
-    await bus.idle();
+    await settled();
 
     const ids = [m, leaving, waiting].map((x) => x.applicationId);
     const ours = bus
@@ -1146,7 +1150,7 @@ describe('delivered twice', () => {
     const before = await snapshot();
 
     await redeliver(ours);
-    await bus.idle();
+    await settled();
 
     expect(await counts()).toEqual(mailsBefore);
     expect(await snapshot()).toEqual(before);

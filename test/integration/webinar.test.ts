@@ -28,8 +28,10 @@ import { handler as sweepSeats } from '../../functions/webinar/handlers/sweep-se
 import { handler as updateWebinar } from '../../functions/webinar/handlers/update-webinar.js';
 import { webinarStore } from '../../functions/webinar/store-instance.js';
 import { applyEnvironment } from '../../local/aws-env.js';
-import { startEventBus, type BusEvent, type LocalEventBus } from '../../local/event-bus.js';
+import type { BusEvent, LocalEventBus } from '../../local/event-bus.js';
+import type { EventFlow } from '../../local/event-flow.js';
 import { createIsolatedTable, readInbox, waitFor, type InboxEmail } from '../../local/testing.js';
+import { startIsolatedEventFlow } from '../support/harness.js';
 import { lambdaContext } from '../support/fixtures.js';
 import { busEvent, callRoute, coordinatorClaims } from '../support/invoke.js';
 
@@ -39,6 +41,8 @@ const unique = () => Math.random().toString(36).slice(2, 10);
 const languages = ['fi', 'sv', 'en'] as const;
 
 let bus: LocalEventBus;
+let events: EventFlow;
+const settled = () => events.settled();
 let restoreEnv: () => void;
 let proxy: SesProxy;
 
@@ -141,7 +145,8 @@ async function startSesProxy(target: string): Promise<SesProxy> {
 
 beforeAll(async () => {
   const tableName = await createIsolatedTable('webinar');
-  bus = await startEventBus({ port: 0, retry: { attempts: 4, baseDelayMs: 5 }, handlerTimeoutMs: 120_000 });
+  events = await startIsolatedEventFlow(tableName, { retry: { attempts: 4, baseDelayMs: 5 }, handlerTimeoutMs: 120_000 });
+  bus = events.bus;
   proxy = await startSesProxy(process.env.AWS_ENDPOINT_URL_SESV2!);
   restoreEnv = applyEnvironment({
     TABLE_NAME: tableName,
@@ -160,7 +165,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await bus?.stop();
+  await events?.stop();
   await proxy?.close();
   restoreEnv?.();
 });
@@ -379,7 +384,7 @@ describe('webinar', () => {
     const view = (await callRoute(getWebinar, 'GET /webinars/{webinarId}', { path: { webinarId } })).body;
     expect(view).toMatchObject({ seatsLeft: 0, waiting: 700 });
 
-    await bus.idle();
+    await settled();
     const inbox = await inboxByRecipient(tag);
     expect(inbox.size).toBe(1000);
     const wrong = [...inbox].filter(([, mails]) => mails.length !== 1).map(([to, mails]) => [to, mails.length]);
@@ -408,7 +413,7 @@ describe('webinar', () => {
       status: 200,
       body: { registrationId: second.body.registrationId, status: 'waitlisted', position: 1 },
     });
-    await bus.idle();
+    await settled();
     const inbox = await inboxByRecipient(tag);
     expect([...inbox.values()].map((m) => m.length)).toEqual([1, 1]);
     const confirmation = inbox.get(person(1, tag).email)![0]!;
@@ -454,7 +459,7 @@ describe('webinar', () => {
       seatsLeft: 5,
       waiting: 0,
     });
-    await bus.idle();
+    await settled();
     expect((await inboxByRecipient(tag)).size).toBe(0);
 
     const badToken = await cancel('no-such-registration', 'x');
@@ -479,11 +484,11 @@ describe('webinar', () => {
       ['waitlisted', 3],
     ]);
     const [a, b, c, d, e] = people;
-    await bus.idle();
+    await settled();
 
     // A waitlisted person leaves: nobody is promoted, the others move up.
     expect((await cancel(d.registrationId, tokenOf(d.cancelUrl))).body.status).toBe('cancelled');
-    await bus.idle();
+    await settled();
     let list = await listing(webinarId);
     const statusOf = (id: string) => list.registrations.find((r: { registrationId: string }) => r.registrationId === id);
     expect([statusOf(c.registrationId).position, statusOf(e.registrationId).position]).toEqual([1, 2]);
@@ -493,7 +498,7 @@ describe('webinar', () => {
     expect(wrongToken.status).toBe(403);
     const cancelled = await cancel(a.registrationId, tokenOf(a.cancelUrl));
     expect(cancelled.body).toMatchObject({ status: 'cancelled', cancelledAt: expect.any(String) });
-    await bus.idle();
+    await settled();
     list = await listing(webinarId);
     expect(statusOf(c.registrationId)).toMatchObject({ status: 'confirmed', promotedAt: expect.any(String) });
     expect(statusOf(e.registrationId)).toMatchObject({ status: 'waitlisted', position: 1 });
@@ -521,18 +526,18 @@ describe('webinar', () => {
       await notifyRegistrant(cancelledEvent as never);
       await notifyRegistrant(promotedEvent as never);
     }
-    await bus.idle();
+    await settled();
     expect(await listing(webinarId)).toEqual(list);
     expect((await readInbox()).length).toBe(before);
 
     // The last confirmed person leaves: E moves up; nobody waits; the next newcomer gets the free seat... none free now.
     await cancel(b.registrationId, tokenOf(b.cancelUrl));
-    await bus.idle();
+    await settled();
     list = await listing(webinarId);
     expect(statusOf(e.registrationId).status).toBe('confirmed');
     expect(list).toMatchObject({ confirmed: 2, waiting: 0 });
     await cancel(c.registrationId, tokenOf(c.cancelUrl));
-    await bus.idle();
+    await settled();
     const newcomer = await registerPerson(webinarId, person(9, tag));
     expect(newcomer.body.status).toBe('confirmed');
     // Re-registering after cancelling is a new registration.
@@ -558,7 +563,7 @@ describe('webinar', () => {
     });
     expect(more.status).toBe(200);
     expect(more.body).toMatchObject({ seats: 2, recordingUrl: 'https://video.example.fi/tallenne' });
-    await bus.idle();
+    await settled();
     expect(await listing(webinarId)).toMatchObject({ confirmed: 2, waiting: 1 });
     const empty = await callRoute(updateWebinar, 'PATCH /webinars/{webinarId}', {
       claims: coordinator,
@@ -611,7 +616,7 @@ describe('webinar', () => {
       body: { extraInvitees, ratePerSecond },
     });
     expect(again.status).toBe(202);
-    await bus.idle();
+    await settled();
 
     const first = await batchOf(webinarId, batchId);
     const second = await batchOf(webinarId, again.body.batchId);
@@ -637,7 +642,7 @@ describe('webinar', () => {
     advanceClock(61_000);
     await retryOutbox();
     await resumeInvitationBatches({} as never);
-    await bus.idle();
+    await settled();
     const done = [await batchOf(webinarId, batchId), await batchOf(webinarId, again.body.batchId)];
     expect(done.map((b) => [b.status, b.left, b.failed])).toEqual([
       ['done', 0, 0],
@@ -663,7 +668,7 @@ describe('webinar', () => {
       path: { webinarId },
       body: { extraInvitees: [...extraInvitees, { name: 'Myöhäinen', email: `late-${tag}@example.fi`, language: 'sv' }] },
     });
-    await bus.idle();
+    await settled();
     expect(await batchOf(webinarId, later.body.batchId)).toMatchObject({
       status: 'done',
       recipients: 501,
@@ -748,13 +753,13 @@ describe('webinar', () => {
     // While the dead sender's lease runs, the schedule leaves the batch alone.
     proxy.decide = () => 'pass';
     await resumeInvitationBatches({} as never);
-    await bus.idle();
+    await settled();
     expect((await batchOf(webinarId, batchId)).sent).toBe(200);
 
     // Once it has run out, the schedule hands the batch to a new sender, which goes on from 201.
     advanceClock(61_000);
     await resumeInvitationBatches({} as never);
-    await bus.idle();
+    await settled();
     const finished = await batchOf(webinarId, batchId);
     expect(finished).toMatchObject({ status: 'done', recipients: 500, sent: 500, failed: 0, left: 0 });
     const delivered = [...proxy.delivered].filter(([to]) => to.includes(tag));
@@ -765,7 +770,7 @@ describe('webinar', () => {
     expect([...inbox.values()].filter((m) => m.length !== 1)).toEqual([]);
     // Done means done: the schedule has nothing more to resume.
     await resumeInvitationBatches({} as never);
-    await bus.idle();
+    await settled();
     expect((await inboxByRecipient(tag)).size).toBe(500);
   }, 120_000);
 
@@ -775,7 +780,7 @@ describe('webinar', () => {
     const tag = `notice-${unique()}`;
     const people = [];
     for (let i = 0; i < 4; i++) people.push((await registerPerson(webinarId, person(i, tag))).body);
-    await bus.idle();
+    await settled();
     const subjects = async (i: number) => (await readInbox({ to: person(i, tag).email })).map((m) => m.subject);
 
     await sendDueNotices({} as never);
@@ -822,7 +827,7 @@ describe('webinar', () => {
       body: { registrationIds: [people[2].registrationId], attended: false },
     });
     expect(absent.body.marked).toBe(1);
-    await bus.idle();
+    await settled();
     await sendDueNotices({} as never);
     await sendDueNotices({} as never);
     const thanks = /^Kiitos|^Tack|^Thank you/;
@@ -885,7 +890,7 @@ describe('webinar', () => {
     expect(await view()).toMatchObject({ seatsLeft: 0, waiting: 2 });
     advanceClock(3 * 60_000);
     await sweepSeats({} as never);
-    await bus.idle();
+    await settled();
     expect(await view()).toMatchObject({ seatsLeft: 0, waiting: 0 });
     const list = await listing(webinarId);
     expect(list.registrations.find((r: { registrationId: string }) => r.registrationId === waiting.registrationId)).toMatchObject(

@@ -1,15 +1,20 @@
 // What an integration test of handlers needs: a table of its own on the run's DynamoDB Local, a local
-// event bus routing by the wiring table to the real handlers, and the handler environment pointing at both.
+// event bus routing by the wiring table to the real handlers, the outbox relay from the table's
+// stream to that bus, and the handler environment pointing at them.
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { dynamo } from '../../functions/shared/aws.js';
 import { applyEnvironment } from '../../local/aws-env.js';
-import { startEventBus, type EventBusOptions, type LocalEventBus } from '../../local/event-bus.js';
+import type { EventBusOptions, LocalEventBus } from '../../local/event-bus.js';
+import { startEventFlow, type EventFlow } from '../../local/event-flow.js';
 import { createIsolatedTable } from '../../local/testing.js';
 
 export interface Harness {
   tableName: string;
   bus: LocalEventBus;
-  /** Stops the bus and puts the environment back. */
+  relay: EventFlow['relay'];
+  /** Resolves once every event written so far is relayed and handled, and what those handlers wrote too. */
+  settled(): Promise<void>;
+  /** Stops the relay and the bus and puts the environment back. */
   stop(): Promise<void>;
 }
 
@@ -18,7 +23,8 @@ export async function startHarness(
   options: { retry?: EventBusOptions['retry']; env?: Record<string, string> } = {},
 ): Promise<Harness> {
   const tableName = await createIsolatedTable(prefix);
-  const bus = await startEventBus({ port: 0, retry: options.retry ?? { attempts: 3, baseDelayMs: 5 } });
+  const flow = await startIsolatedEventFlow(tableName, { retry: options.retry ?? { attempts: 3, baseDelayMs: 5 } });
+  const { bus } = flow;
   const restore = applyEnvironment({
     TABLE_NAME: tableName,
     EVENT_BUS_NAME: bus.busName,
@@ -30,11 +36,23 @@ export async function startHarness(
   return {
     tableName,
     bus,
+    relay: flow.relay,
+    settled: flow.settled,
     async stop() {
-      await bus.stop();
+      await flow.stop();
       restore();
     },
   };
+}
+
+/** The bus and relay of one test table, on the run's DynamoDB Local. */
+export function startIsolatedEventFlow(
+  tableName: string,
+  options: Omit<EventBusOptions, 'port'> = {},
+): Promise<EventFlow> {
+  const dynamoEndpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+  if (!dynamoEndpoint) throw new Error('AWS_ENDPOINT_URL_DYNAMODB is not set: run tests with vitest (test/global-setup.ts)');
+  return startEventFlow({ port: 0, dynamoEndpoint, tableName, ...options });
 }
 
 /** How many items a table holds: tests compare it before and after a refused request ("nothing written"). */

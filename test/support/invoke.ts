@@ -1,4 +1,5 @@
 // Calls a handler the way API Gateway or EventBridge would, from the real-shaped fixtures.
+import { unwrapEvent } from '../../functions/shared/events.js';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { RouteKey } from '../../infra/wiring.js';
 import { eventBridgeEvent, httpEvent, lambdaContext } from './fixtures.js';
@@ -48,4 +49,12 @@ export async function callRoute(handler: HttpLambda, routeKey: RouteKey, call: R
 export function busEvent<D>(detailType: string, source: string, detail: D, id = crypto.randomUUID()) {
   const event = eventBridgeEvent<D>('eventbridge-application-received');
   return { ...event, id, 'detail-type': detailType, source, detail };
+}
+
+/**
+ * The detail of an event seen on the bus, as its handlers read it: events relayed from the outbox
+ * carry it as a DynamoDB map inside the relay's envelope (functions/shared/events.ts unwrapEvent).
+ */
+export function detailOf<D = Record<string, unknown>>(event: { id: string; time: string; detail: unknown }): D {
+  return unwrapEvent(event as never).detail as D;
 }
