@@ -4,7 +4,7 @@
 // capability's nested stack, see capability-stack.ts), so that no stack collects an alarm, and a
 // parameter, per function: CloudFormation allows 500 resources and 200 parameters a template.
 import { CfnCondition, Duration, Fn, NestedStack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Stats, TreatMissingData, type Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnSubscription, Subscription, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
@@ -61,6 +61,12 @@ export const alarmPolicy = {
     treatMissingData: TreatMissingData.NOT_BREACHING,
   },
 } as const;
+
+/**
+ * Emails SES refused for good (functions/shared/mailer.ts logs "email failed"): a metric filter on
+ * the log group of every function that mails (capability-stack.ts) counts them into this metric.
+ */
+export const emailFailureMetric = { namespace: 'sparraus', metricName: 'EmailsFailed' } as const;
 
 export interface AlarmsStackProps {
   /** Address the alarm topic mails, or '' for none (the topic is still there to subscribe to). */
@@ -132,6 +138,18 @@ export class AlarmsStack extends NestedStack {
       queue.metric(alarmPolicy.deadLetters.metricName),
       alarmPolicy.deadLetters,
       `Dead letters of ${what} are waiting. ${recovery}`,
+    );
+  }
+
+  /** One alarm on every email SES refused for good, whichever function sent it. */
+  forEmailFailures(scope: Construct): void {
+    this.add(
+      scope,
+      'EmailsFailedAlarm',
+      `${alarmPrefix}emails-failed`,
+      new Metric({ ...emailFailureMetric }),
+      alarmPolicy.errors,
+      'SES refused at least one email for good in 5 minutes. The record (status failed, with the reason and the body) is in the table; the privacy export shows it; replaying the event sends it once the cause is fixed.',
     );
   }
 

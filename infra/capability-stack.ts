@@ -22,10 +22,11 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { AlarmsStack } from './alarms.js';
+import { emailFailedLogMessage } from '../functions/shared/mailer.js';
+import { emailFailureMetric, type AlarmsStack } from './alarms.js';
 import { handlerBundling, handlerRuntime } from './bundling.js';
 import { handlerTag, ruleName } from './names.js';
 import {
@@ -118,6 +119,16 @@ export class CapabilityStack extends NestedStack {
     for (const handlerId of allHandlerIds().filter((h) => capabilityOf(h) === capability)) {
       const name = constructName(handlerId);
       const logGroup = new LogGroup(this, `${name}Logs`, { retention: RetentionDays.ONE_MONTH });
+      if (needsOf(handlerId).includes('send-email')) {
+        // Counted by the one emails-failed alarm (alarms.ts forEmailFailures).
+        new MetricFilter(this, `${name}EmailsFailed`, {
+          logGroup,
+          filterPattern: FilterPattern.stringValue('$.message', '=', emailFailedLogMessage),
+          metricNamespace: emailFailureMetric.namespace,
+          metricName: emailFailureMetric.metricName,
+          metricValue: '1',
+        });
+      }
       // An own role instead of AWSLambdaBasicExecutionRole: the function may write to its own log
       // group only, not to every log group in the account.
       const role = new Role(this, `${name}Role`, {

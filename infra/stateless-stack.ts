@@ -110,6 +110,7 @@ export class StatelessStack extends Stack {
 
     // The outbox relay: each event item written to the table reaches the bus through this pipe.
     this.outboxPipe = new OutboxPipe(this, 'OutboxPipe', { table, eventBus, alarms });
+    alarms.forEmailFailures(this);
 
     // Mails carry personal data and secret status links, so they only leave over TLS.
     const configurationSet = new ConfigurationSet(this, 'SesConfigurationSet', {

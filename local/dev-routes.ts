@@ -8,6 +8,7 @@ import type { LocalEventBus } from './event-bus.js';
 import { settle as settleEvents } from './event-flow.js';
 import type { Scheduler, ScheduleRun } from './scheduler.js';
 import type { StreamRelay } from './stream-relay.js';
+import { FaultRules, type Faults } from './faults.js';
 
 export interface DevRequest {
   /** The body parsed as JSON; undefined for an empty body. */
@@ -25,6 +26,7 @@ export interface DevRouteDeps {
   auth: LocalAuth;
   bus?: LocalEventBus;
   relay?: StreamRelay;
+  faults?: Faults;
   scheduler?: Scheduler;
   /** What GET / lists. */
   index: () => unknown;
@@ -130,6 +132,26 @@ export function devRoutes(deps: DevRouteDeps): Record<string, DevRoute> {
       return settle(deps);
     },
 
+    // Faults on demand (API.md "Local only: faults"): the body replaces the active rules.
+    'POST /dev/faults': async ({ json }) => {
+      if (!deps.faults) return noFaults();
+      const parsed = FaultRules.safeParse(json);
+      if (!parsed.success) return invalid(parsed.error);
+      deps.faults.set(parsed.data);
+      return { status: 200, body: deps.faults.list() };
+    },
+
+    'GET /dev/faults': async () => {
+      if (!deps.faults) return noFaults();
+      return { status: 200, body: deps.faults.list() };
+    },
+
+    'DELETE /dev/faults': async () => {
+      if (!deps.faults) return noFaults();
+      deps.faults.clear();
+      return { status: 200, body: [] };
+    },
+
     'GET /dev/dead-letters': async () => {
       if (!deps.bus) return noBus();
       return { status: 200, body: { deadLetters: deps.bus.listDeadLetters() } };
@@ -177,6 +199,10 @@ function describeRun(run: ScheduleRun) {
     durationMs: run.durationMs,
     ...(run.ok ? {} : { error: errorMessage(run.error) }),
   };
+}
+
+function noFaults(): DevResponse {
+  return { status: 503, body: errorBody('service_unavailable', 'This local API was started without fault proxies') };
 }
 
 function noBus(): DevResponse {

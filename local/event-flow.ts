@@ -6,7 +6,11 @@ import { startStreamRelay, type StreamRelay, type StreamRelayOptions } from './s
 export interface EventFlowOptions extends EventBusOptions {
   dynamoEndpoint: string;
   tableName: string;
-  relay?: Pick<StreamRelayOptions, 'pollIntervalMs' | 'retry'>;
+  relay?: Pick<StreamRelayOptions, 'pollIntervalMs' | 'retry'> & {
+    /** Where the relay reaches DynamoDB's stream and the bus (the fault proxies); default: directly. */
+    dynamoEndpoint?: string;
+    eventsEndpoint?: string;
+  };
 }
 
 export interface EventFlow {
@@ -27,12 +31,12 @@ export async function startEventFlow(options: EventFlowOptions): Promise<EventFl
   let relay: StreamRelay;
   try {
     relay = await startStreamRelay({
-      dynamoEndpoint,
       tableName,
-      eventsEndpoint: bus.url,
       eventBusName: bus.busName,
       ...(busOptions.dataDir ? { dataDir: busOptions.dataDir } : {}),
       ...relayOptions,
+      dynamoEndpoint: relayOptions?.dynamoEndpoint ?? dynamoEndpoint,
+      eventsEndpoint: relayOptions?.eventsEndpoint ?? bus.url,
     });
   } catch (error) {
     await bus.stop();

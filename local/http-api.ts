@@ -15,6 +15,7 @@ import { closeServer, listen, urlHost } from './ports.js';
 import { compileRoutes, findRoute, type CompiledRoute } from './routes.js';
 import type { Scheduler } from './scheduler.js';
 import type { StreamRelay } from './stream-relay.js';
+import type { Faults } from './faults.js';
 
 export interface HttpApiOptions {
   /** Default 3000; 0 picks a free port. */
@@ -40,6 +41,8 @@ export interface HttpApiOptions {
   bus?: LocalEventBus;
   /** The outbox relay feeding the bus: POST /dev/clock waits for it too. */
   relay?: StreamRelay;
+  /** The fault rules of POST /dev/faults; without them the routes answer 503. */
+  faults?: Faults;
   /** Lets /dev/clock run the schedules. */
   scheduler?: Scheduler;
   /** Larger bodies get 413 before anything runs. Default 1 MiB. */
@@ -119,7 +122,7 @@ export async function startHttpApi(options: HttpApiOptions = {}): Promise<LocalH
       links: options.links ?? {},
     });
     const dev: Record<string, DevRoute> =
-      options.devRoutes === false ? {} : devRoutes({ auth, bus: options.bus, relay: options.relay, scheduler: options.scheduler, index });
+      options.devRoutes === false ? {} : devRoutes({ auth, bus: options.bus, relay: options.relay, faults: options.faults, scheduler: options.scheduler, index });
     const table: Record<string, RouteEntry> = {
       ...Object.fromEntries(Object.entries(routes).map(([key, route]) => [key, { kind: 'lambda', route } as const])),
       ...Object.fromEntries(Object.entries({ ...local, ...dev }).map(([key, run]) => [key, { kind: 'dev', run } as const])),

@@ -8,6 +8,7 @@ import { attachConsoleLog } from './console-log.js';
 import { ensureTable, localDynamoClient, startDynamoDbLocal } from './dynamodb.js';
 import type { EventBusOptions, LocalEventBus } from './event-bus.js';
 import { startEventFlow } from './event-flow.js';
+import { faultRules, startFaultProxies, type Faults, type FaultService } from './faults.js';
 import { defaultLoadHandler, projectRoot, type LoadHandler } from './handlers.js';
 import { startHttpApi, type LocalHttpApi } from './http-api.js';
 import { ensureJava } from './java.js';
@@ -67,6 +68,10 @@ export interface LocalStack {
   /** Null when running in memory. */
   dataDir: string | null;
   bus: LocalEventBus;
+  /** The rules of POST /dev/faults, applied by proxies in front of DynamoDB, SES and the bus. */
+  faults: Faults;
+  /** What handlers and the relay call: the fault proxies in front of dynamoEndpoint, sesUrl and eventsUrl. */
+  faultProxies: Record<FaultService, string>;
   /** The outbox relay: the table's stream to the bus. */
   relay: StreamRelay;
   /** Resolves once every event written so far is relayed and handled (what POST /dev/clock waits for). */
@@ -127,9 +132,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     const inboxUrl = `${sesEndpoint}/`;
 
+    // Every AWS call of the handlers and of the relay goes through a fault proxy (local/faults.ts).
+    const faults = faultRules();
+    let busUrl = '';
+    const proxies = await startFaultProxies({ dynamodb: dynamoEndpoint, sesv2: sesEndpoint, events: () => busUrl }, faults);
+    stoppers.push(proxies.stop);
+
     const events = await startEventFlow({
       dynamoEndpoint,
       tableName,
+      relay: { dynamoEndpoint: proxies.endpoints.dynamodb, eventsEndpoint: proxies.endpoints.events },
       port: options.eventsPort ?? 8010,
       busName: 'sparraus',
       loadHandler,
@@ -139,6 +151,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(events.stop);
     const { bus, relay } = events;
+    busUrl = bus.url;
 
     const scheduler = startScheduler({
       loadHandler,
@@ -152,6 +165,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       loadHandler,
       bus,
       relay,
+      faults,
       scheduler,
       ...(options.httpRoutes ? { routes: options.httpRoutes } : {}),
       ...(options.auth ? { auth: options.auth } : {}),
@@ -169,9 +183,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         publicUrl: options.publicUrl ?? api.url,
         jwtIssuer: api.auth.issuer,
         jwtAudience: api.auth.audience,
-        dynamoEndpoint,
-        sesEndpoint,
-        eventsEndpoint: bus.url,
+        dynamoEndpoint: proxies.endpoints.dynamodb,
+        sesEndpoint: proxies.endpoints.sesv2,
+        eventsEndpoint: proxies.endpoints.events,
       }),
     );
 
@@ -192,6 +206,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tableName,
       dataDir,
       bus,
+      faults,
+      faultProxies: proxies.endpoints,
       relay,
       settled: events.settled,
       api,

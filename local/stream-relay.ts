@@ -34,7 +34,7 @@ export interface StreamRelayOptions {
   dataDir?: string;
   /** Wait between reads of a stream that had nothing new. Default 50 ms. */
   pollIntervalMs?: number;
-  /** Delay before the second try of a refused batch; doubles up to `maxDelayMs`. Defaults 20 ms, 1 s. */
+  /** Delay before the second try of a refused batch; doubles up to `maxDelayMs`. Defaults 20 ms, 250 ms. */
   retry?: { baseDelayMs?: number; maxDelayMs?: number };
 }
 
@@ -77,7 +77,7 @@ export async function startStreamRelay(options: StreamRelayOptions): Promise<Str
   const events = new EventBridgeClient({ ...clientOptions, endpoint: options.eventsEndpoint });
   const pollIntervalMs = options.pollIntervalMs ?? 50;
   const baseDelayMs = options.retry?.baseDelayMs ?? 20;
-  const maxDelayMs = options.retry?.maxDelayMs ?? 1_000;
+  const maxDelayMs = options.retry?.maxDelayMs ?? 250;
   const { batchSize, maximumRetryAttempts, startingPosition } = outboxRelay.source;
 
   const file = options.dataDir ? path.join(options.dataDir, streamRelayFileName) : undefined;

@@ -3,7 +3,10 @@
 // conditional write before SES is called, so a redelivered or concurrent event cannot send a second
 // copy. When SES is down or throttling, the email waits in the record (the outbox) and a schedule
 // retries it with backoff until it is sent, once. Suppressed addresses (bounces, complaints) are
-// never mailed again; the skip is recorded.
+// never mailed again; the skip is recorded. Nothing is dropped: a record leaves `sending` only as
+// `sent`, `pending` (waiting in the outbox) or `failed` (SES refused it for good: the reason and the
+// body stay, and "email failed" is logged, which an alarm counts on AWS); a claim left by a sender
+// that died is taken over once its lease has passed.
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
@@ -34,6 +37,9 @@ export interface OutgoingEmail {
 }
 
 export type SendOutcome = 'sent' | 'already-sent' | 'queued' | 'suppressed';
+
+/** The log message an alarm on AWS counts (infra/capability-stack.ts, a metric filter per mailing function). */
+export const emailFailedLogMessage = 'email failed';
 
 /** Another invocation is sending the same message right now; retry later to learn how it ended. */
 export class EmailInProgressError extends Error {
@@ -79,10 +85,13 @@ export async function sendOnce(email: OutgoingEmail): Promise<SendOutcome> {
           attempts: 1,
           claimedAt: claimedAt.toISOString(),
         },
-        // Free, or claimed by a sender that has been silent for longer than the lease.
-        ConditionExpression: 'attribute_not_exists(pk) OR (#status = :sending AND claimedAt < :staleBefore)',
+        // Free, failed before (a replay after the cause was fixed sends it), or claimed by a sender
+        // that has been silent for longer than the lease.
+        ConditionExpression:
+          'attribute_not_exists(pk) OR #status = :failed OR (#status = :sending AND claimedAt < :staleBefore)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
+          ':failed': 'failed',
           ':sending': 'sending',
           ':staleBefore': new Date(claimedAt.getTime() - claimLeaseMs).toISOString(),
         },
@@ -101,7 +110,11 @@ export async function sendOnce(email: OutgoingEmail): Promise<SendOutcome> {
   return deliver(email, 1, claimedAt);
 }
 
-/** Calls SES for a claimed record; an outage parks the email in the outbox instead of failing. */
+/**
+ * Calls SES for a claimed record; an outage parks the email in the outbox instead of failing. A
+ * refusal for good (a rejected address or message) is recorded as `failed`, with its reason and
+ * the body, before it is rethrown: the caller decides what it means (an invitation counts it).
+ */
 async function deliver(email: OutgoingEmail | StoredEmail, attempt: number, claimedAt: Date): Promise<SendOutcome> {
   const tableName = config.tableName();
   let messageId: string | undefined;
@@ -109,19 +122,7 @@ async function deliver(email: OutgoingEmail | StoredEmail, attempt: number, clai
     messageId = await callSes(email);
   } catch (error) {
     if (!isServiceUnavailable(error)) {
-      // Not an outage (e.g. a rejected address): nothing went out; release the claim and let the
-      // caller's retries and dead letters deal with it.
-      await dynamo()
-        .send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: recordKey(email.key),
-            ConditionExpression: '#status = :sending AND claimedAt = :claimedAt',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':sending': 'sending', ':claimedAt': claimedAt.toISOString() },
-          }),
-        )
-        .catch(() => undefined);
+      await recordFailure(email, claimedAt, error);
       throw error;
     }
     const dueAt = new Date(now().getTime() + retryDelayMs(attempt)).toISOString();
@@ -180,14 +181,39 @@ async function deliver(email: OutgoingEmail | StoredEmail, attempt: number, clai
   }
 }
 
+/** Marks a claimed record `failed` with the reason, keeping the body; nothing went out. */
+async function recordFailure(email: OutgoingEmail | StoredEmail, claimedAt: Date, error: unknown): Promise<void> {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : String(error).slice(0, 500);
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: config.tableName(),
+      Key: recordKey(email.key),
+      UpdateExpression: 'SET #status = :failed, content = :content, failedAt = :at, lastError = :reason REMOVE dueAt',
+      ConditionExpression: '#status = :sending AND claimedAt = :claimedAt',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':failed': 'failed',
+        ':sending': 'sending',
+        ':claimedAt': claimedAt.toISOString(),
+        ':content': stored(email),
+        ':at': now().toISOString(),
+        ':reason': reason,
+      },
+    }),
+  );
+  logger.error(emailFailedLogMessage, { email: logId(email.key), kind: email.kind, reason: (error as Error)?.name ?? 'unknown' });
+}
+
 /** About 20 s of retries: long enough for a restart of the table's endpoint, within a handler's timeout. */
 const markSentAttempts = 8;
 
 /**
- * Sends what waits in the outbox and is due. Each email is claimed first (pending → sending),
- * so overlapping runs send it once; one that fails again waits longer.
+ * Sends what waits in the outbox and is due. Each email is claimed first (pending → sending), so
+ * overlapping runs send it once; one that fails again waits longer. The due pointer goes only once
+ * the outcome is on record, so a run that dies after its claim leaves the email to the next run
+ * (after the claim's lease), never stranded.
  */
-export async function retryOutbox(at: Date = now()): Promise<{ sent: number; waiting: number }> {
+export async function retryOutbox(at: Date = now()): Promise<{ sent: number; waiting: number; failed: number }> {
   const tableName = config.tableName();
   const due = await queryAll<{ key: string; dueAt: string }>({
     TableName: tableName,
@@ -196,38 +222,58 @@ export async function retryOutbox(at: Date = now()): Promise<{ sent: number; wai
   });
   let sent = 0;
   let waiting = 0;
+  let failed = 0;
   for (const entry of due) {
     const claimedAt = now();
     let record: Record<string, unknown> | undefined;
+    let settled = false;
     try {
       const result = await dynamo().send(
         new UpdateCommand({
           TableName: tableName,
           Key: recordKey(entry.key),
           UpdateExpression: 'SET #status = :sending, claimedAt = :claimedAt ADD attempts :one',
-          ConditionExpression: '#status = :pending AND dueAt = :dueAt',
+          // Waiting for this pointer, or claimed from it by a run that died (lease passed).
+          ConditionExpression: 'dueAt = :dueAt AND (#status = :pending OR (#status = :sending AND claimedAt < :staleBefore))',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':sending': 'sending',
             ':pending': 'pending',
             ':dueAt': entry.dueAt,
             ':claimedAt': claimedAt.toISOString(),
+            ':staleBefore': new Date(claimedAt.getTime() - claimLeaseMs).toISOString(),
             ':one': 1,
           },
           ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       record = result.Attributes;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = error.Item ? { status: error.Item.status?.S, dueAt: error.Item.dueAt?.S } : undefined;
+      // Another run holds a live claim from this pointer: leave the pointer to it.
+      if (current?.status === 'sending' && current.dueAt === entry.dueAt) {
+        waiting += 1;
+        continue;
+      }
+      settled = true; // sent, failed or re-queued under another pointer: this one is spent
     }
-    await dynamo().send(new DeleteCommand({ TableName: tableName, Key: outboxKey(entry.dueAt, entry.key) }));
-    if (!record) continue; // sent or re-queued by another run
-    const outcome = await deliver(record.content as StoredEmail, Number(record.attempts), claimedAt);
-    if (outcome === 'sent') sent += 1;
-    else waiting += 1;
+    if (record) {
+      try {
+        const outcome = await deliver(record.content as StoredEmail, Number(record.attempts), claimedAt);
+        if (outcome === 'sent') sent += 1;
+        else waiting += 1;
+      } catch (error) {
+        // deliver recorded the failure (status failed, reason, body kept); the run goes on.
+        if (isServiceUnavailable(error)) throw error;
+        failed += 1;
+      }
+      settled = true;
+    }
+    if (settled) await dynamo().send(new DeleteCommand({ TableName: tableName, Key: outboxKey(entry.dueAt, entry.key) }));
   }
-  return { sent, waiting };
+  return { sent, waiting, failed };
 }
 
 async function recordSuppressed(email: OutgoingEmail, at: Date): Promise<SendOutcome> {

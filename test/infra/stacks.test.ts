@@ -450,9 +450,25 @@ describe('alarms (topic in a nested stack, each alarm in the stack of what it wa
     }
   });
 
+  it('counts every email SES refused for good, from the log of each function that mails, in one alarm', () => {
+    const filters = ofType(resources, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties!);
+    const mailing = [...handlerOfFunction.values()].filter((h) => needsOf(h as HandlerId).includes('send-email'));
+    expect(filters).toHaveLength(mailing.length);
+    for (const filter of filters) {
+      expect(filter).toMatchObject({
+        FilterPattern: '{ $.message = "email failed" }',
+        MetricTransformations: [{ MetricNamespace: 'sparraus', MetricName: 'EmailsFailed', MetricValue: '1' }],
+      });
+    }
+    const onFailures = alarms.filter((a) => a.MetricName === 'EmailsFailed');
+    expect(onFailures).toHaveLength(1);
+    expect(onFailures[0]).toMatchObject({ Namespace: 'sparraus', Statistic: 'Sum', Threshold: 1, AlarmName: 'sparraus-emails-failed' });
+  });
+
   it('has no other alarms, and every alarm notifies the alarm topic under a sparraus- name', () => {
     const queues = ofType(resources, 'AWS::SQS::Queue').length;
-    expect(alarms).toHaveLength(2 * handlerOfFunction.size + queues);
+    // One per function for errors and for throttles, one per dead-letter queue, one on failed emails.
+    expect(alarms).toHaveLength(2 * handlerOfFunction.size + queues + 1);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.AlarmName).toMatch(/^sparraus-/);

@@ -1,11 +1,11 @@
 // The send-once mailer against DynamoDB Local and an SES server of its own that the test stops,
 // throttles and starts again: nothing is lost, nothing is sent twice, suppressed addresses are skipped.
 import { createServer, request, type Server } from 'node:http';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as suppressBounced } from '../../functions/deliverability/handlers/suppress-bounced.js';
 import { dynamo } from '../../functions/shared/aws.js';
-import { advanceClock, resetClock } from '../../functions/shared/clock.js';
+import { advanceClock, now, resetClock } from '../../functions/shared/clock.js';
 import { retryOutbox, sendOnce } from '../../functions/shared/mailer.js';
 import { isSuppressed } from '../../functions/shared/suppression.js';
 import { applyEnvironment } from '../../local/aws-env.js';
@@ -21,6 +21,8 @@ let proxy: Server;
 let restoreEnv: () => void;
 /** While > 0, the proxy in front of SES answers that many requests with 429 throttling. */
 let throttleNext = 0;
+/** While > 0, the proxy answers that many requests as SES refusing the message for good. */
+let rejectNext = 0;
 
 const unique = () => Math.random().toString(36).slice(2, 10);
 const email = (to: string, key = `test/${unique()}`) => ({ key, kind: 'test', to, subject: 'Hei', text: 'Testi' });
@@ -35,6 +37,12 @@ beforeAll(async () => {
   // A throttling proxy in front of SES, so that the SDK meets a real HTTP 429 from "SES".
   const proxyPort = await freePort();
   proxy = createServer((req, res) => {
+    if (rejectNext > 0) {
+      rejectNext -= 1;
+      res.writeHead(400, { 'content-type': 'application/json', 'x-amzn-errortype': 'MessageRejected' });
+      res.end(JSON.stringify({ message: 'Email address is not verified.' }));
+      return;
+    }
     if (throttleNext > 0) {
       throttleNext -= 1;
       res.writeHead(429, { 'content-type': 'application/json', 'x-amzn-errortype': 'TooManyRequestsException' });
@@ -94,7 +102,7 @@ describe('sendOnce', () => {
     expect(await record(message.key)).toMatchObject({ status: 'pending', content: { subject: 'Hei' } });
 
     // Not due yet: nothing happens. Still down when due: it waits longer.
-    expect(await retryOutbox()).toEqual({ sent: 0, waiting: 0 });
+    expect(await retryOutbox()).toEqual({ sent: 0, waiting: 0, failed: 0 });
     advanceClock(61_000);
     expect((await retryOutbox()).waiting).toBeGreaterThanOrEqual(1);
 
@@ -120,6 +128,76 @@ describe('sendOnce', () => {
     advanceClock(2 * 60 * 60_000);
     await retryOutbox();
     expect(await inbox(to)).toHaveLength(1);
+  });
+});
+
+describe('never dropped', () => {
+  const duePointers = async (key: string) =>
+    (
+      await dynamo().send(
+        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'DUE#email' } }),
+      )
+    ).Items!.filter((item) => item.key === key);
+
+  it('a message SES refuses for good is recorded failed with its reason and body, and a later replay sends it once', async () => {
+    const to = `rejected-${unique()}@example.fi`;
+    const message = email(to);
+    rejectNext = 1;
+    await expect(sendOnce(message)).rejects.toMatchObject({ name: 'MessageRejected' });
+    expect(await record(message.key)).toMatchObject({
+      status: 'failed',
+      lastError: expect.stringContaining('MessageRejected'),
+      content: { subject: 'Hei', text: 'Testi' },
+      failedAt: expect.any(String),
+    });
+    expect(await inbox(to)).toHaveLength(0);
+
+    // The cause fixed, the event replayed: it goes out once, and the body is let go.
+    expect(await sendOnce(message)).toBe('sent');
+    expect(await sendOnce(message)).toBe('already-sent');
+    expect(await inbox(to)).toHaveLength(1);
+    expect(await record(message.key)).toMatchObject({ status: 'sent' });
+    expect((await record(message.key))!.content).toBeUndefined();
+  });
+
+  it('refused when retried from the outbox: failed with reason and body, the run goes on, the pointer is spent', async () => {
+    const to = `rejected-later-${unique()}@example.fi`;
+    const message = email(to);
+    throttleNext = 1;
+    expect(await sendOnce(message)).toBe('queued');
+    advanceClock(2 * 60 * 60_000);
+    rejectNext = 1;
+    const run = await retryOutbox();
+    expect(run.failed).toBe(1);
+    expect(await record(message.key)).toMatchObject({ status: 'failed', lastError: expect.stringContaining('MessageRejected'), content: { subject: 'Hei' } });
+    expect(await duePointers(message.key)).toEqual([]);
+    expect(await inbox(to)).toHaveLength(0);
+  });
+
+  it('a retry run that died after claiming an email leaves it to the next run once the claim has lapsed, sent once', async () => {
+    const to = `crashed-${unique()}@example.fi`;
+    const message = email(to);
+    throttleNext = 1;
+    expect(await sendOnce(message)).toBe('queued');
+    advanceClock(2 * 60 * 60_000);
+    // What a run leaves when it dies between its claim and SES: the record sending, the pointer still there.
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: `EMAIL#${message.key}`, sk: 'EMAIL' },
+        UpdateExpression: 'SET #status = :sending, claimedAt = :now',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':sending': 'sending', ':now': now().toISOString() },
+      }),
+    );
+    expect(await retryOutbox()).toMatchObject({ sent: 0 }); // the claim may still be live
+    expect(await duePointers(message.key)).toHaveLength(1);
+    advanceClock(61_000);
+    expect(await retryOutbox()).toMatchObject({ sent: 1 });
+    expect(await inbox(to)).toHaveLength(1);
+    expect(await retryOutbox()).toMatchObject({ sent: 0 });
+    expect(await inbox(to)).toHaveLength(1);
+    expect(await duePointers(message.key)).toEqual([]);
   });
 });
 

@@ -52,10 +52,15 @@ describe('startLocalStack', () => {
         JWT_ISSUER: `${stack.apiUrl}/dev/issuer`,
         JWT_AUDIENCE: 'sparraus-local',
         AWS_REGION: 'eu-north-1',
-        AWS_ENDPOINT_URL_DYNAMODB: stack.dynamoEndpoint,
-        AWS_ENDPOINT_URL_SESV2: stack.sesUrl,
-        AWS_ENDPOINT_URL_EVENTBRIDGE: stack.eventsUrl,
+        // Handlers reach every service through its fault proxy (POST /dev/faults).
+        AWS_ENDPOINT_URL_DYNAMODB: stack.faultProxies.dynamodb,
+        AWS_ENDPOINT_URL_SESV2: stack.faultProxies.sesv2,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: stack.faultProxies.events,
       });
+      // ... which passes each call on to the real one.
+      const proxied = localDynamoClient(stack.faultProxies.dynamodb);
+      expect((await proxied.send(new DescribeTableCommand({ TableName: 'stack-test' }))).Table?.TableName).toBe('stack-test');
+      proxied.destroy();
 
       const client = localDynamoClient(stack.dynamoEndpoint);
       const { Table } = await client.send(new DescribeTableCommand({ TableName: 'stack-test' }));
@@ -117,7 +122,7 @@ describe('startLocalStack', () => {
     try {
       expect(await javaChildren()).toEqual([]);
       expect(stack).toMatchObject({ dynamoEndpoint, sesUrl: sesEndpoint, inboxUrl: `${sesEndpoint}/` });
-      expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toBe(dynamoEndpoint);
+      expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toBe(stack.faultProxies.dynamodb);
       expect((await fetch(`${stack.apiUrl}/dev/clock`)).status).toBe(200);
     } finally {
       await stack.stop();

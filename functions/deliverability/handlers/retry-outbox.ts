@@ -4,6 +4,6 @@ import { logger } from '../../shared/logger.js';
 import { retryOutbox } from '../../shared/mailer.js';
 
 export const handler = scheduledHandler(async (at) => {
-  const { sent, waiting } = await retryOutbox(at);
-  if (sent || waiting) logger.info('outbox retried', { sent, waiting });
+  const { sent, waiting, failed } = await retryOutbox(at);
+  if (sent || waiting || failed) logger.info('outbox retried', { sent, waiting, failed });
 });
