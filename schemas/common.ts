@@ -51,3 +51,45 @@ export const singleLine = (max: number, min = 1) =>
 /** Text that may span lines, trimmed: at most `max` characters; line breaks and tabs, no other control characters. */
 export const multiLine = (max: number, min = 0) =>
   checkedText(max, min, controlCharactersButLineBreaks, 'must not contain control characters other than line breaks and tabs');
+
+// Links people give us (meeting and webinar join links, recordings, feedback forms) end up as `href`
+// in emails and as URL in calendar files. One type for all of them, so that what the API accepts the
+// calendar takes: `https:` only (a `javascript:` or `data:` link never reaches an email), locally
+// also `http://localhost`, at most 2,000 characters, stored as the URL parser writes it (host in
+// lower case, IDN as punycode), and matching the calendar generator's own URL pattern.
+
+/**
+ * The `ics` package's URL pattern (ics/dist/schema urlRegex), copied so that contracts do not load
+ * the calendar generator; test/security/links.test.ts checks that the two stay the same.
+ */
+export const calendarUrlPattern =
+  /^(?:([a-z0-9+.-]+):\/\/)(?:\S+(?::\S*)?@)?(?:(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z\u00a1-\uffff0-9]-*)*[a-z\u00a1-\uffff0-9]+)(?:\.(?:[a-z\u00a1-\uffff0-9]-*)*[a-z\u00a1-\uffff0-9]+)*\.?)(?::\d{2,5})?(?:[/?#]\S*)?$/;
+
+const linkMessage = 'must be an https:// link, e.g. https://meet.example.fi/abc';
+
+function normalisedLink(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  const local = url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '127.0.0.1');
+  if (url.protocol !== 'https:' && !local) return undefined;
+  const href = url.href;
+  return href.length <= 2000 && calendarUrlPattern.test(href) ? href : undefined;
+}
+
+/** A link for emails and calendars; the stored value is the normalised one. */
+export const Link = z
+  .string()
+  .max(2000, { message: 'must be at most 2000 characters' })
+  .transform((value, ctx) => {
+    const link = normalisedLink(value.trim());
+    if (link === undefined) {
+      ctx.addIssue({ code: 'custom', message: linkMessage });
+      return z.NEVER;
+    }
+    return link;
+  })
+  .meta({ format: 'uri', description: 'An https:// link (locally also http://localhost), at most 2000 characters' });

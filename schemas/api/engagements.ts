@@ -1,7 +1,7 @@
 // Contracts of the coaching endpoints: engagements (a municipality with its tutor), meetings, session
 // logs, extra-meeting requests and completion.
 import * as z from 'zod';
-import { Email, Id, IsoDateTime, Language, MunicipalityCode, singleLine, multiLine } from '../common.js';
+import { Email, Id, IsoDateTime, Language, Link, MunicipalityCode, singleLine, multiLine } from '../common.js';
 
 export const MeetingKind = z.enum(['kickoff', 'follow-up', 'extra']);
 export type MeetingKind = z.infer<typeof MeetingKind>;
@@ -12,7 +12,6 @@ export type EngagementStatus = z.infer<typeof EngagementStatus>;
 export const MeetingStatus = z.enum(['scheduled', 'cancelled']);
 export type MeetingStatus = z.infer<typeof MeetingStatus>;
 
-const JoinUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) link, e.g. https://meet.example.fi/abc' }).max(2000);
 const DurationMinutes = z.int().min(5).max(480);
 const Text = singleLine(500);
 
@@ -25,7 +24,7 @@ export const ScheduleMeetingBody = z.strictObject({
   kind: MeetingKind,
   startsAt: IsoDateTime,
   durationMinutes: DurationMinutes,
-  joinUrl: JoinUrl,
+  joinUrl: Link,
 });
 export type ScheduleMeetingBody = z.infer<typeof ScheduleMeetingBody>;
 
@@ -34,7 +33,7 @@ export const ChangeMeetingBody = z
   .strictObject({
     startsAt: IsoDateTime,
     durationMinutes: DurationMinutes,
-    joinUrl: JoinUrl,
+    joinUrl: Link,
     status: z.literal('cancelled', { message: 'can only be "cancelled"' }),
   })
   .partial()

@@ -1,12 +1,11 @@
 // Contracts of the webinar endpoints: the closing webinar, its invitations, registrations and attendance.
 import * as z from 'zod';
-import { Email, Id, IsoDateTime, Language, singleLine, multiLine } from '../common.js';
+import { Email, Id, IsoDateTime, Language, Link, singleLine, multiLine } from '../common.js';
 
 /** Most seats a webinar takes; also bounds the waiting list's length (see functions/webinar/store.ts). */
 export const maxSeats = 3000;
 
 const Title = singleLine(200);
-const Url = z.url({ message: 'must be a URL, e.g. https://example.fi/webinar' }).max(2000);
 const Languages = z.array(Language).min(1).max(3);
 
 const timesInOrder = (w: { startsAt?: string; endsAt?: string; registrationClosesAt?: string }, ctx: z.RefinementCtx) => {
@@ -26,11 +25,11 @@ export const CreateWebinarBody = z
     endsAt: IsoDateTime,
     seats: z.int().min(1).max(maxSeats),
     registrationClosesAt: IsoDateTime,
-    joinUrl: Url,
+    joinUrl: Link,
     languages: Languages,
     /** Where the thank-you email after the webinar points for feedback. */
-    feedbackUrl: Url.optional(),
-    recordingUrl: Url.optional(),
+    feedbackUrl: Link.optional(),
+    recordingUrl: Link.optional(),
   })
   .superRefine(timesInOrder);
 export type CreateWebinarBody = z.infer<typeof CreateWebinarBody>;
@@ -44,10 +43,10 @@ export const UpdateWebinarBody = z
     endsAt: IsoDateTime,
     seats: z.int().min(1).max(maxSeats),
     registrationClosesAt: IsoDateTime,
-    joinUrl: Url,
+    joinUrl: Link,
     languages: Languages,
-    feedbackUrl: Url,
-    recordingUrl: Url,
+    feedbackUrl: Link,
+    recordingUrl: Link,
   })
   .partial()
   .superRefine((w, ctx) => {
