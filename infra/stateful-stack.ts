@@ -77,6 +77,10 @@ export class StatefulStack extends Stack {
       signInAliases: { email: true },
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
+      // A changed address stays pending until its owner verifies it; until then tokens keep the old,
+      // verified one. Handlers find tutors by the token's email and require email_verified, so nobody
+      // can take another's address by changing their own.
+      keepOriginal: { email: true },
       passwordPolicy: {
         minLength: 12,
         requireLowercase: true,

@@ -34,6 +34,12 @@ export class ForbiddenError extends AppError {
   readonly code = 'forbidden';
 }
 
+/** A staff token whose email the user pool has not verified: nobody may act under that address. */
+export class EmailNotVerifiedError extends AppError {
+  readonly status = 403;
+  readonly code = 'email_not_verified';
+}
+
 export class NotFoundError extends AppError {
   readonly status = 404;
   readonly code = 'not_found';

@@ -16,6 +16,7 @@ import {
   InvalidJsonError,
   PayloadTooLargeError,
   ServiceUnavailableError,
+  EmailNotVerifiedError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
@@ -98,6 +99,11 @@ async function authorize(event: HttpEvent, route: HttpRoute): Promise<Caller> {
 }
 
 function callerFrom(role: 'coordinator' | 'tutor', claims: Record<string, unknown>): Caller {
+  // A tutor is found by this address and staff actions are recorded under it, so only an address
+  // the user pool has verified counts (API Gateway hands boolean claims over as strings).
+  if (claims.email_verified !== true && claims.email_verified !== 'true') {
+    throw new EmailNotVerifiedError('Your email address is not verified; verify it, then sign in again');
+  }
   const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : '';
   return { role, email, subject: String(claims.sub ?? '') };
 }

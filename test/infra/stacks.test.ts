@@ -100,6 +100,12 @@ describe('stateful stack', () => {
     statefulTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', { GenerateSecret: false });
   });
 
+  it('keeps a changed email pending until it is verified, so a token never names an address its holder does not own', () => {
+    statefulTemplate.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
+    });
+  });
+
   it('outputs table, bus and user pool ids', () => {
     for (const name of ['TableName', 'EventBusName', 'UserPoolId', 'UserPoolClientId']) {
       statefulTemplate.hasOutput(name, {});

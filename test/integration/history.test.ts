@@ -21,7 +21,7 @@ import { callRoute, coordinatorClaims } from '../support/invoke.js';
 
 let harness: Harness;
 const coordinator = coordinatorClaims('kaisa@example.fi');
-const tutorClaims = (email: string) => ({ sub: `sub-${email}`, email, 'cognito:groups': '[tutors]', token_use: 'id' });
+const tutorClaims = (email: string) => ({ sub: `sub-${email}`, email, email_verified: 'true', 'cognito:groups': '[tutors]', token_use: 'id' });
 const unique = () => Math.random().toString(36).slice(2, 10);
 const hour = 3600_000;
 

@@ -99,7 +99,7 @@ describe('rounds', () => {
     expect((await callRoute(createRound, 'POST /rounds', { body })).status).toBe(401);
     const tutor = await callRoute(createRound, 'POST /rounds', {
       body,
-      claims: { sub: 't', email: 't@example.fi', 'cognito:groups': '[tutors]' },
+      claims: { sub: 't', email: 't@example.fi', email_verified: 'true', 'cognito:groups': '[tutors]' },
     });
     expect(tutor.status).toBe(403);
     expect(await itemCount()).toBe(before);

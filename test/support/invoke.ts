@@ -18,6 +18,8 @@ export interface RouteCall {
 export const coordinatorClaims = (email = 'kaisa@example.fi') => ({
   sub: `sub-${email}`,
   email,
+  // As API Gateway hands claims over: every value a string.
+  email_verified: 'true',
   'cognito:groups': '[coordinators]',
   token_use: 'id',
 });
