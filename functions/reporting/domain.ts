@@ -5,6 +5,7 @@
 import type { MeetingKind } from '../../schemas/api/engagements.js';
 import type { MunicipalityReport, ReportEngagement, ReportStage, RoundReport, WebinarReport } from '../../schemas/api/report.js';
 import type { Language } from '../../schemas/common.js';
+import { toCsv } from '../shared/csv.js';
 
 /** One municipality (its application) in the round: stage, engagement and tutor. */
 export interface MunicipalityItem {
@@ -285,14 +286,6 @@ export const reportCsvColumns = [
   'webinarAttended',
 ] as const;
 
-/** RFC 4180 cell; a cell a spreadsheet would run as a formula is prefixed with an apostrophe. */
-export function csvCell(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** One row per municipality; lists are joined with "; ". */
 export function reportCsv(report: Pick<RoundReport, 'municipalities'>): string {
   const list = (values: readonly string[]) => values.join('; ');
@@ -315,7 +308,7 @@ export function reportCsv(report: Pick<RoundReport, 'municipalities'>): string {
       webinarRegistrations: m.webinar.registered,
       webinarAttended: m.webinar.attended,
     };
-    return reportCsvColumns.map((c) => csvCell(cells[c])).join(',');
+    return cells;
   });
-  return `${[reportCsvColumns.join(','), ...rows].join('\r\n')}\r\n`;
+  return toCsv(reportCsvColumns, rows);
 }

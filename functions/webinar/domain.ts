@@ -14,6 +14,7 @@ import type {
 import type { Language } from '../../schemas/common.js';
 import type { Application } from '../intake/domain.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
+import { toCsv } from '../shared/csv.js';
 
 const hourMs = 3600_000;
 
@@ -422,14 +423,7 @@ const csvColumns = [
   'cancelledAt',
 ] as const;
 
-/** RFC 4180 CSV; a cell that a spreadsheet would run as a formula is prefixed with an apostrophe. */
+/** The registrations as CSV (functions/shared/csv.ts: RFC 4180, formulas kept as text). */
 export function registrationsCsv(rows: readonly RegistrationView[]): string {
-  const cell = (value: unknown): string => {
-    if (value === undefined || value === null) return '';
-    let text = String(value);
-    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  const lines = [csvColumns.join(','), ...rows.map((r) => csvColumns.map((c) => cell(r[c])).join(','))];
-  return `${lines.join('\r\n')}\r\n`;
+  return toCsv(csvColumns, rows as readonly Partial<Record<(typeof csvColumns)[number], unknown>>[]);
 }
