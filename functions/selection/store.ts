@@ -115,7 +115,11 @@ export class SelectionStore {
   /** Puts a received application on the waiting list at `rank`, with its events. False when it is no longer received. */
   async waitlistReceived(application: Application, rank: number, at: string, events: readonly PendingEvent[]): Promise<boolean> {
     try {
-      await this.write([part('application', this.setStatus(application, 'received', 'waitlisted', { rank, waitlistedAt: at }))], events, at);
+      await this.write(
+        [part('application', this.setStatus(application, 'received', 'waitlisted', { rank, waitlistedAt: at }))],
+        events,
+        at,
+      );
       return true;
     } catch (error) {
       if (error instanceof TransactionRefused && error.refused('application')) return false;
@@ -177,26 +181,33 @@ export class SelectionStore {
     events: readonly PendingEvent[],
   ): Promise<'offered' | 'full' | 'not-waiting'> {
     try {
-      await this.write([
-        part('round', this.roundCounters(application.roundId, { taken: 1 }, 'taken < places AND attribute_not_exists(completedAt)')),
-        part('application', {
-          Update: {
-            TableName: this.tableName,
-            Key: applicationKey(application.applicationId),
-            UpdateExpression: 'SET #status = :offered, offer = :offer, offeredAt = :at',
-            ConditionExpression: '#status = :waitlisted AND attribute_not_exists(offer)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':offered': 'offered', ':waitlisted': 'waitlisted', ':offer': offer, ':at': at },
-          },
-        }),
-        this.putTimer({
-          kind: 'place',
-          dueAt: offer.expiresAt,
-          applicationId: application.applicationId,
-          roundId: application.roundId,
-          offerId: offer.offerId,
-        }),
-      ], events, at);
+      await this.write(
+        [
+          part(
+            'round',
+            this.roundCounters(application.roundId, { taken: 1 }, 'taken < places AND attribute_not_exists(completedAt)'),
+          ),
+          part('application', {
+            Update: {
+              TableName: this.tableName,
+              Key: applicationKey(application.applicationId),
+              UpdateExpression: 'SET #status = :offered, offer = :offer, offeredAt = :at',
+              ConditionExpression: '#status = :waitlisted AND attribute_not_exists(offer)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':offered': 'offered', ':waitlisted': 'waitlisted', ':offer': offer, ':at': at },
+            },
+          }),
+          this.putTimer({
+            kind: 'place',
+            dueAt: offer.expiresAt,
+            applicationId: application.applicationId,
+            roundId: application.roundId,
+            offerId: offer.offerId,
+          }),
+        ],
+        events,
+        at,
+      );
       return 'offered';
     } catch (error) {
       if (!(error instanceof TransactionRefused)) throw error;
@@ -218,20 +229,24 @@ export class SelectionStore {
   ): Promise<void> {
     const expiry = outcome === 'lapse' ? 'offer.expiresAt <= :at' : 'offer.expiresAt > :at';
     const status = outcome === 'accept' ? 'accepted' : 'declined';
-    await this.write([
-      part('application', {
-        Update: {
-          TableName: this.tableName,
-          Key: applicationKey(application.applicationId),
-          UpdateExpression: `SET #status = :status, ${outcome === 'accept' ? 'acceptedAt' : 'declinedAt'} = :at REMOVE offer`,
-          ConditionExpression: `#status = :offered AND offer.offerId = :offerId AND ${expiry}`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status, ':offered': 'offered', ':offerId': offer.offerId, ':at': at },
-        },
-      }),
-      part('round', this.roundCounters(application.roundId, outcome === 'accept' ? { accepted: 1 } : { taken: -1 })),
-      ...this.deleteTimer('place', application),
-    ], events, at);
+    await this.write(
+      [
+        part('application', {
+          Update: {
+            TableName: this.tableName,
+            Key: applicationKey(application.applicationId),
+            UpdateExpression: `SET #status = :status, ${outcome === 'accept' ? 'acceptedAt' : 'declinedAt'} = :at REMOVE offer`,
+            ConditionExpression: `#status = :offered AND offer.offerId = :offerId AND ${expiry}`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':status': status, ':offered': 'offered', ':offerId': offer.offerId, ':at': at },
+          },
+        }),
+        part('round', this.roundCounters(application.roundId, outcome === 'accept' ? { accepted: 1 } : { taken: -1 })),
+        ...this.deleteTimer('place', application),
+      ],
+      events,
+      at,
+    );
   }
 
   /**
@@ -240,26 +255,29 @@ export class SelectionStore {
    */
   async offerCarryOver(application: Application, offer: Offer, events: readonly PendingEvent[]): Promise<boolean> {
     try {
-      await this.write([
-        part('application', {
-          Update: {
-            TableName: this.tableName,
-            Key: applicationKey(application.applicationId),
-            UpdateExpression: 'SET offer = :offer',
-            ConditionExpression:
-              '#status = :waitlisted AND attribute_not_exists(offer) AND attribute_not_exists(carryOver) AND attribute_not_exists(carriedOverTo)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':waitlisted': 'waitlisted', ':offer': offer },
-          },
-        }),
-        this.putTimer({
-          kind: 'carry-over',
-          dueAt: offer.expiresAt,
-          applicationId: application.applicationId,
-          roundId: application.roundId,
-          offerId: offer.offerId,
-        }),
-      ], events);
+      await this.write(
+        [
+          part('application', {
+            Update: {
+              TableName: this.tableName,
+              Key: applicationKey(application.applicationId),
+              UpdateExpression: 'SET offer = :offer',
+              ConditionExpression:
+                '#status = :waitlisted AND attribute_not_exists(offer) AND attribute_not_exists(carryOver) AND attribute_not_exists(carriedOverTo)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':waitlisted': 'waitlisted', ':offer': offer },
+            },
+          }),
+          this.putTimer({
+            kind: 'carry-over',
+            dueAt: offer.expiresAt,
+            applicationId: application.applicationId,
+            roundId: application.roundId,
+            offerId: offer.offerId,
+          }),
+        ],
+        events,
+      );
       return true;
     } catch (error) {
       if (error instanceof TransactionRefused && error.refused('application')) return false;
@@ -366,18 +384,22 @@ export class SelectionStore {
     at: string,
     events: readonly PendingEvent[],
   ): Promise<void> {
-    await this.write([
-      part('application', {
-        Update: {
-          TableName: this.tableName,
-          Key: applicationKey(application.applicationId),
-          UpdateExpression: 'SET carryOver = :outcome, declinedAt = :at REMOVE offer',
-          ConditionExpression: `offer.offerId = :offerId AND offer.expiresAt ${outcome === 'lapsed' ? '<=' : '>'} :at`,
-          ExpressionAttributeValues: { ':outcome': outcome, ':offerId': offer.offerId, ':at': at },
-        },
-      }),
-      ...this.deleteTimer('carry-over', application),
-    ], events, at);
+    await this.write(
+      [
+        part('application', {
+          Update: {
+            TableName: this.tableName,
+            Key: applicationKey(application.applicationId),
+            UpdateExpression: 'SET carryOver = :outcome, declinedAt = :at REMOVE offer',
+            ConditionExpression: `offer.offerId = :offerId AND offer.expiresAt ${outcome === 'lapsed' ? '<=' : '>'} :at`,
+            ExpressionAttributeValues: { ':outcome': outcome, ':offerId': offer.offerId, ':at': at },
+          },
+        }),
+        ...this.deleteTimer('carry-over', application),
+      ],
+      events,
+      at,
+    );
   }
 
   /** Marks the round completed, with its events (RoundCompleted). False when it was completed already: nothing is written. */

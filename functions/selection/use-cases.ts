@@ -10,15 +10,7 @@ import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { logger } from '../shared/logger.js';
 import { event } from '../shared/outbox.js';
 import { intakeStore } from '../intake/store-instance.js';
-import {
-  assertCanSelect,
-  assertOpenOffer,
-  nextRank,
-  offerExpiry,
-  planSelection,
-  sameSelection,
-  withdrawPlan,
-} from './domain.js';
+import { assertCanSelect, assertOpenOffer, nextRank, offerExpiry, planSelection, sameSelection, withdrawPlan } from './domain.js';
 import { selectionStore } from './store-instance.js';
 import { TransactionRefused } from '../shared/transactions.js';
 
@@ -261,7 +253,12 @@ export async function fillFreePlaces(roundId: string, now: Date): Promise<number
   for (const application of waiting) {
     const offer: Offer = { offerId: randomUUID(), kind: 'place', expiresAt: offerExpiry(now, round.offerHours) };
     const outcome = await selectionStore().offerPlace(application, offer, now.toISOString(), [
-      event('PlaceOffered', { applicationId: application.applicationId, roundId, offerId: offer.offerId, expiresAt: offer.expiresAt }),
+      event('PlaceOffered', {
+        applicationId: application.applicationId,
+        roundId,
+        offerId: offer.offerId,
+        expiresAt: offer.expiresAt,
+      }),
     ]);
     if (outcome === 'full') break;
     if (outcome === 'offered') offered += 1;
@@ -285,7 +282,10 @@ export async function expireOffers(now: Date): Promise<void> {
       const declined = event('OfferDeclined', { applicationId, roundId, offerId: offer.offerId, kind, reason: 'lapsed' });
       try {
         if (kind === 'place') {
-          await store.settlePlaceOffer(application, offer, 'lapse', at, [declined, event('PlaceFreed', { roundId, reason: 'lapsed' })]);
+          await store.settlePlaceOffer(application, offer, 'lapse', at, [
+            declined,
+            event('PlaceFreed', { roundId, reason: 'lapsed' }),
+          ]);
         } else {
           await store.endCarryOver(application, offer, 'lapsed', at, [declined]);
         }

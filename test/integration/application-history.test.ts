@@ -171,7 +171,10 @@ describe('an application’s history, written by the commands themselves', () =>
       detail: { applicationId: applicant.applicationId, roundId, receivedAt: stored!.receivedAt, language: 'fi' },
     });
 
-    const closed = await newRound({ opensAt: new Date(Date.now() + 24 * hour).toISOString(), closesAt: new Date(Date.now() + 48 * hour).toISOString() });
+    const closed = await newRound({
+      opensAt: new Date(Date.now() + 24 * hour).toISOString(),
+      closesAt: new Date(Date.now() + 48 * hour).toISOString(),
+    });
     await harness.settled();
     const before = await countItems(harness.tableName);
     const refused = await callRoute(apply, 'POST /rounds/{roundId}/applications', {
@@ -214,7 +217,8 @@ describe('a command retried after it succeeded writes no second event', () => {
     expect(twice.status).toBe(409);
     expect(twice.body.error.code).toBe('already_withdrawn');
 
-    const complete = () => callRoute(completeRound, 'POST /rounds/{roundId}/complete', { claims: coordinator, path: { roundId } });
+    const complete = () =>
+      callRoute(completeRound, 'POST /rounds/{roundId}/complete', { claims: coordinator, path: { roundId } });
     expect((await complete()).status).toBe(200);
     expect((await complete()).status).toBe(200);
     await harness.settled();
@@ -226,7 +230,10 @@ describe('a command retried after it succeeded writes no second event', () => {
     ]);
     const round = types(await historyOf('round', roundId));
     for (const once of ['SelectionCompleted', 'PlaceFreed', 'RoundCompleted']) {
-      expect(round.filter((t) => t === once), once).toHaveLength(1);
+      expect(
+        round.filter((t) => t === once),
+        once,
+      ).toHaveLength(1);
     }
     const completedOnBus = harness.bus
       .publishedEvents()
@@ -272,7 +279,9 @@ describe('a command retried after it succeeded writes no second event', () => {
 
     await selectDueRounds({} as never); // the schedule finishes it
     await harness.settled();
-    const decisions = await Promise.all(applicants.map(async (a) => types(await historyOf('application', a.applicationId)).slice(1)));
+    const decisions = await Promise.all(
+      applicants.map(async (a) => types(await historyOf('application', a.applicationId)).slice(1)),
+    );
     expect(decisions).toEqual([['ApplicationAccepted'], ['ApplicationAccepted'], ['ApplicationWaitlisted']]);
     const round = await historyOf('round', roundId);
     const completed = round.filter((e) => e.type === 'SelectionCompleted');
