@@ -30,9 +30,13 @@ const timerKey = (t: Pick<DueTimer, 'kind' | 'dueAt' | 'applicationId' | 'offerI
 export class SelectionStore {
   constructor(private readonly tableName: string) {}
 
-  /** The state change's parts and its events, in one transaction. */
-  private write(parts: TransactPart[], events: readonly PendingEvent[], at?: string): Promise<void> {
-    return transact([...parts, ...eventParts(events, { tableName: this.tableName, ...(at ? { at } : {}) })]);
+  /**
+   * The state change's parts and its events, in one transaction. The events are stamped with the
+   * moment they are written, not the command's `at`: a selection run writes many transactions at one
+   * `at`, and its history must list them in the order they were written (SelectionCompleted last).
+   */
+  private write(parts: TransactPart[], events: readonly PendingEvent[]): Promise<void> {
+    return transact([...parts, ...eventParts(events, { tableName: this.tableName })]);
   }
 
   private roundCounters(roundId: string, change: { taken?: number; accepted?: number }, condition?: string): TransactItem {
@@ -103,7 +107,6 @@ export class SelectionStore {
           part('application', this.setStatus(application, 'received', 'accepted', { acceptedAt: at })),
         ],
         events,
-        at,
       );
       return 'accepted';
     } catch (error) {
@@ -118,7 +121,6 @@ export class SelectionStore {
       await this.write(
         [part('application', this.setStatus(application, 'received', 'waitlisted', { rank, waitlistedAt: at }))],
         events,
-        at,
       );
       return true;
     } catch (error) {
@@ -146,7 +148,6 @@ export class SelectionStore {
           }),
         ],
         events,
-        at,
       );
       return true;
     } catch (error) {
@@ -167,7 +168,7 @@ export class SelectionStore {
     if (from === 'accepted') parts.push(part('round', this.roundCounters(application.roundId, { taken: -1, accepted: -1 })));
     if (from === 'offered') parts.push(part('round', this.roundCounters(application.roundId, { taken: -1 })));
     parts.push(...this.deleteTimer('place', application), ...this.deleteTimer('carry-over', application));
-    await this.write(parts, events, at);
+    await this.write(parts, events);
   }
 
   /**
@@ -206,7 +207,6 @@ export class SelectionStore {
           }),
         ],
         events,
-        at,
       );
       return 'offered';
     } catch (error) {
@@ -245,7 +245,6 @@ export class SelectionStore {
         ...this.deleteTimer('place', application),
       ],
       events,
-      at,
     );
   }
 
@@ -373,7 +372,7 @@ export class SelectionStore {
           }),
         ];
     parts.push(...this.deleteTimer('carry-over', application));
-    await this.write(parts, events, at);
+    await this.write(parts, events);
   }
 
   /** Ends a carry-over question without moving: declined, or no answer in time. The events go with it. */
@@ -398,7 +397,6 @@ export class SelectionStore {
         ...this.deleteTimer('carry-over', application),
       ],
       events,
-      at,
     );
   }
 
@@ -418,7 +416,6 @@ export class SelectionStore {
           }),
         ],
         events,
-        at,
       );
       return true;
     } catch (error) {
