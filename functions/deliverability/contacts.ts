@@ -1,9 +1,11 @@
 // Finding and marking the applications whose contact address stopped working.
-import { ScanCommand, UpdateCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Application } from '../intake/domain.js';
 import { applicationKey } from '../intake/store.js';
 import { dynamo } from '../shared/aws.js';
 import { config } from '../shared/config.js';
+import { eventParts, type PendingEvent } from '../shared/outbox.js';
+import { part, transact, TransactionRefused } from '../shared/transactions.js';
 
 /**
  * Applications whose contact is `address`. A filtered scan: bounces are rare, and no index by
@@ -28,21 +30,33 @@ export async function applicationsOfContact(address: string): Promise<Applicatio
   return found;
 }
 
-/** Marks the contact as unreachable; false when it was marked already (a repeated event). */
-export async function markUnreachable(applicationId: string, reason: 'bounce' | 'complaint', at: string): Promise<boolean> {
+/**
+ * Marks the contact as unreachable, with its events (ContactUnreachable) in the same transaction.
+ * False when it was marked already (a repeated bounce) or the application is gone: nothing is written.
+ */
+export async function markUnreachable(
+  applicationId: string,
+  reason: 'bounce' | 'complaint',
+  at: string,
+  events: readonly PendingEvent[],
+): Promise<boolean> {
+  const tableName = config.tableName();
   try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: config.tableName(),
-        Key: applicationKey(applicationId),
-        UpdateExpression: 'SET contact.unreachable = :mark',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(contact.unreachable)',
-        ExpressionAttributeValues: { ':mark': { reason, at } },
+    await transact([
+      part('application', {
+        Update: {
+          TableName: tableName,
+          Key: applicationKey(applicationId),
+          UpdateExpression: 'SET contact.unreachable = :mark',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(contact.unreachable)',
+          ExpressionAttributeValues: { ':mark': { reason, at } },
+        },
       }),
-    );
+      ...eventParts(events, { tableName, at }),
+    ]);
     return true;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (error instanceof TransactionRefused && error.refused('application')) return false;
     throw error;
   }
 }

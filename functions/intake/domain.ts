@@ -33,7 +33,7 @@ export interface Round {
    * conditional write `taken < places`, which is what keeps the places under concurrency.
    */
   taken: number;
-  /** Set once RoundOpened has been published. */
+  /** Set once, in the transaction that writes RoundOpened. */
   openedAt?: string;
   /** The selection run: claimed once, then carried out (and resumed after a crash) from this record. */
   selection?: { policy: SelectionPolicy; accept?: string[]; startedAt: string; by: string };

@@ -1,10 +1,12 @@
 // DynamoDB access for intake: rounds, applications and the one-application-per-municipality guard.
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+// A write that changes state takes its events along, into the same transaction (the outbox).
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/aws.js';
 import { queryAll } from '../shared/dynamo-query.js';
 import { ConflictError } from '../shared/errors.js';
+import { eventParts, type PendingEvent } from '../shared/outbox.js';
+import { part, transact, TransactionRefused } from '../shared/transactions.js';
 import type { Application, Round } from './domain.js';
 
 // Key layout (single table):
@@ -111,102 +113,88 @@ export class IntakeStore {
   }
 
   /**
-   * Claims the announcement of a round's opening for one scheduler run. A claim that is older than
-   * `leaseMs` without `openedAt` belongs to a run that died before publishing, and can be taken over.
+   * Records that a round's application window has opened, with its events (RoundOpened) in the same
+   * transaction. Returns false when it was recorded already (another run, or an earlier one): then
+   * nothing is written, and the events of the run that recorded it are already on their way.
    */
-  async claimRoundOpening(roundId: string, at: Date, leaseMs = 60_000): Promise<boolean> {
+  async markRoundOpened(roundId: string, at: string, events: readonly PendingEvent[]): Promise<boolean> {
     try {
-      await dynamo().send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: roundKey(roundId),
-          UpdateExpression: 'SET openingClaimedAt = :at',
-          ConditionExpression:
-            'attribute_exists(pk) AND attribute_not_exists(openedAt) AND (attribute_not_exists(openingClaimedAt) OR openingClaimedAt < :stale)',
-          ExpressionAttributeValues: { ':at': at.toISOString(), ':stale': new Date(at.getTime() - leaseMs).toISOString() },
+      await transact([
+        part('round', {
+          Update: {
+            TableName: this.tableName,
+            Key: roundKey(roundId),
+            UpdateExpression: 'SET openedAt = :at',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(openedAt)',
+            ExpressionAttributeValues: { ':at': at },
+          },
         }),
-      );
+        ...eventParts(events, { tableName: this.tableName, at }),
+      ]);
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof TransactionRefused && error.refused('round')) return false;
       throw error;
     }
   }
 
-  async markRoundOpened(roundId: string, at: string): Promise<void> {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: roundKey(roundId),
-        UpdateExpression: 'SET openedAt = if_not_exists(openedAt, :at)',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':at': at },
-      }),
-    );
-  }
-
   /**
-   * Stores a new application in one transaction with its municipality guard and the round's count,
-   * re-checking the window on the round item itself, so that neither a race nor a closing window
-   * can leave a second application or a half-written one.
-   * Returns `created`, or `duplicate` with the application that the municipality already has.
+   * Stores a new application in one transaction with its municipality guard, the round's count and
+   * its events (ApplicationReceived), re-checking the window on the round item itself, so that
+   * neither a race nor a closing window can leave a second application, a half-written one, or an
+   * application without its event. Collisions with a concurrent request are retried by `transact`:
+   * its outcome decides ours (duplicate or not).
+   * Returns `created`, or `duplicate` with the application that the municipality already has (and
+   * then writes nothing: the first request's events are already committed).
    */
   async createApplication(
     application: Application,
     now: string,
+    events: readonly PendingEvent[],
   ): Promise<{ outcome: 'created'; application: Application } | { outcome: 'duplicate'; application: Application }> {
     const { roundId, applicationId, municipality } = application;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await dynamo().send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: this.tableName,
-                  Key: roundKey(roundId),
-                  UpdateExpression: 'ADD applications :one',
-                  // The window is open: it has opened, has not closed, and no selection has started.
-                  ConditionExpression:
-                    'attribute_exists(pk) AND opensAt <= :now AND closesAt > :now AND attribute_not_exists(selection)',
-                  ExpressionAttributeValues: { ':one': 1, ':now': now },
-                },
-              },
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: { ...guardKey(roundId, municipality.code), type: 'municipality-guard', applicationId },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-                },
-              },
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: applicationItem(application),
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-            ],
-          }),
-        );
-        return { outcome: 'created', application };
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const [roundReason, guardReason] = error.CancellationReasons ?? [];
-        if (guardReason?.Code === 'ConditionalCheckFailed') {
-          const existingId = guardReason.Item ? String(unmarshall(guardReason.Item).applicationId) : undefined;
-          const existing = existingId ? await this.getApplication(existingId) : undefined;
-          if (existing) return { outcome: 'duplicate', application: existing };
-        }
-        if (roundReason?.Code === 'ConditionalCheckFailed') {
-          throw new ConflictError('The round is not open for applications', { code: 'round_not_open', cause: error });
-        }
-        // TransactionConflict: another request touched the same items at the same moment. Its
-        // outcome decides ours (duplicate or not), so try again after a short, jittered pause.
-        if (attempt >= 5) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
+    try {
+      await transact([
+        part('round', {
+          Update: {
+            TableName: this.tableName,
+            Key: roundKey(roundId),
+            UpdateExpression: 'ADD applications :one',
+            // The window is open: it has opened, has not closed, and no selection has started.
+            ConditionExpression:
+              'attribute_exists(pk) AND opensAt <= :now AND closesAt > :now AND attribute_not_exists(selection)',
+            ExpressionAttributeValues: { ':one': 1, ':now': now },
+          },
+        }),
+        part('guard', {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...guardKey(roundId, municipality.code), type: 'municipality-guard', applicationId },
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        }),
+        part('application', {
+          Put: {
+            TableName: this.tableName,
+            Item: applicationItem(application),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        }),
+        ...eventParts(events, { tableName: this.tableName, at: now }),
+      ]);
+      return { outcome: 'created', application };
+    } catch (error) {
+      if (!(error instanceof TransactionRefused)) throw error;
+      if (error.refused('guard')) {
+        const existingId = error.oldValue('guard')?.applicationId;
+        const existing = typeof existingId === 'string' ? await this.getApplication(existingId) : undefined;
+        if (existing) return { outcome: 'duplicate', application: existing };
       }
+      if (error.refused('round')) {
+        throw new ConflictError('The round is not open for applications', { code: 'round_not_open', cause: error });
+      }
+      throw error;
     }
   }
 

@@ -1,23 +1,16 @@
 // Selection's use cases: run the selection, withdraw, answer offers, fill freed places, let offers
 // lapse and carry the waiting list over. Each is safe to run again: it acts on the state it finds.
+// Every change is written together with its events (the outbox), so an event is on record exactly
+// when its change is, and a repeat that changes nothing announces nothing.
 import { randomUUID } from 'node:crypto';
 import type { SelectionBody } from '../../schemas/api/rounds.js';
 import type { Application, Offer, Round } from '../intake/domain.js';
 import { newAccessToken } from '../shared/access.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
-import { publish, publishAll } from '../shared/events.js';
 import { logger } from '../shared/logger.js';
+import { event } from '../shared/outbox.js';
 import { intakeStore } from '../intake/store-instance.js';
-import {
-  assertCanSelect,
-  assertOpenOffer,
-  firstComeOrder,
-  nextRank,
-  offerExpiry,
-  planSelection,
-  sameSelection,
-  withdrawPlan,
-} from './domain.js';
+import { assertCanSelect, assertOpenOffer, nextRank, offerExpiry, planSelection, sameSelection, withdrawPlan } from './domain.js';
 import { selectionStore } from './store-instance.js';
 import { TransactionRefused } from '../shared/transactions.js';
 
@@ -65,8 +58,9 @@ export async function requestSelection(roundId: string, body: SelectionBody, by:
 }
 
 /**
- * Decides every undecided application of a round whose selection is on record, and announces every
- * decision. A crash half-way is finished by the next call (the schedule retries every minute).
+ * Decides every undecided application of a round whose selection is on record, each decision in its
+ * own transaction with its event. A crash half-way is finished by the next call (the schedule
+ * retries every minute); the decisions the crashed run made were announced when they were written.
  */
 export async function carryOutSelection(roundId: string, now: Date) {
   const store = selectionStore();
@@ -81,30 +75,25 @@ export async function carryOutSelection(roundId: string, now: Date) {
     const byId = new Map(applications.map((a) => [a.applicationId, a]));
     const overflow: string[] = [];
     for (const id of plan.accept) {
-      const outcome = await store.acceptReceived(byId.get(id)!, at);
+      const outcome = await store.acceptReceived(byId.get(id)!, at, [
+        event('ApplicationAccepted', { applicationId: id, roundId, via: 'selection' }),
+      ]);
       if (outcome === 'full') overflow.push(id);
     }
     let rank = nextRank(applications);
     for (const id of [...overflow, ...plan.waitlist]) {
-      if (await store.waitlistReceived(byId.get(id)!, rank, at)) rank += 1;
+      const written = await store.waitlistReceived(byId.get(id)!, rank, at, [
+        event('ApplicationWaitlisted', { applicationId: id, roundId, position: rank }),
+      ]);
+      if (written) rank += 1;
     }
     applications = await intakeStore().listRoundApplications(roundId);
-    const decided = applications.filter((a) => a.status === 'accepted' || (a.status === 'waitlisted' && a.rank !== undefined));
-    // Announce every decision of this run, also those a crashed run made; the emails are sent once.
-    await publishAll(
-      firstComeOrder(decided).map((a) =>
-        a.status === 'accepted'
-          ? { detailType: 'ApplicationAccepted' as const, detail: { applicationId: a.applicationId, roundId, via: 'selection' } }
-          : {
-              detailType: 'ApplicationWaitlisted' as const,
-              detail: { applicationId: a.applicationId, roundId, position: a.rank },
-            },
-      ),
-    );
     const accepted = applications.filter((a) => a.status === 'accepted').length;
     const waitlisted = applications.filter((a) => a.status === 'waitlisted').length;
-    await publish('SelectionCompleted', { roundId, policy: selection.policy, accepted, waitlisted });
-    await store.finishSelection(roundId, at);
+    // Of concurrent runs, the one that finishes the selection announces it; the others write nothing.
+    await store.finishSelection(roundId, at, [
+      event('SelectionCompleted', { roundId, policy: selection.policy, accepted, waitlisted }),
+    ]);
     round = await requireRound(roundId);
   }
   return {
@@ -135,8 +124,12 @@ export async function selectDueRounds(now: Date): Promise<void> {
 export async function withdraw(application: Application, by: 'applicant' | 'coordinator', now: Date): Promise<Application> {
   const plan = withdrawPlan(application);
   if (plan.kind === 'refuse') throw new ConflictError(plan.reason, { code: plan.code });
+  const { applicationId, roundId } = application;
   try {
-    await selectionStore().withdraw(application, now.toISOString());
+    await selectionStore().withdraw(application, now.toISOString(), [
+      event('ApplicationWithdrawn', { applicationId, roundId, previousStatus: application.status, by }),
+      ...(plan.kind === 'free-place' ? [event('PlaceFreed', { roundId, reason: 'withdrawn' })] : []),
+    ]);
   } catch (error) {
     if (error instanceof TransactionRefused) {
       throw new ConflictError('The application changed while withdrawing; reload and try again', {
@@ -146,14 +139,7 @@ export async function withdraw(application: Application, by: 'applicant' | 'coor
     }
     throw error;
   }
-  await publish('ApplicationWithdrawn', {
-    applicationId: application.applicationId,
-    roundId: application.roundId,
-    previousStatus: application.status,
-    by,
-  });
-  if (plan.kind === 'free-place') await publish('PlaceFreed', { roundId: application.roundId, reason: 'withdrawn' });
-  return requireApplication(application.applicationId);
+  return requireApplication(applicationId);
 }
 
 /** The applicant's answer to an open offer: a freed place, or carrying over to the next round. */
@@ -163,33 +149,24 @@ export async function answerOffer(application: Application, answer: 'accept' | '
   const { applicationId, roundId } = application;
   try {
     if (offer.kind === 'place') {
-      await selectionStore().settlePlaceOffer(application, offer, answer, at);
-      if (answer === 'accept') {
-        await publish('ApplicationAccepted', { applicationId, roundId, via: 'offer' });
-      } else {
-        await publish('OfferDeclined', { applicationId, roundId, offerId: offer.offerId, kind: 'place', reason: 'declined' });
-        await publish('PlaceFreed', { roundId, reason: 'declined' });
-      }
+      await selectionStore().settlePlaceOffer(
+        application,
+        offer,
+        answer,
+        at,
+        answer === 'accept'
+          ? [event('ApplicationAccepted', { applicationId, roundId, via: 'offer' })]
+          : [
+              event('OfferDeclined', { applicationId, roundId, offerId: offer.offerId, kind: 'place', reason: 'declined' }),
+              event('PlaceFreed', { roundId, reason: 'declined' }),
+            ],
+      );
     } else if (answer === 'accept') {
-      const moved = await carryOver(application, offer, now);
-      await publish('ApplicationCarriedOver', {
-        applicationId,
-        roundId,
-        nextRoundId: moved.roundId,
-        nextApplicationId: moved.applicationId,
-      });
-      if (moved.created) {
-        await publish('ApplicationReceived', {
-          applicationId: moved.applicationId,
-          roundId: moved.roundId,
-          municipalityCode: application.municipality.code,
-          language: application.language,
-          receivedAt: at,
-        });
-      }
+      await carryOver(application, offer, now);
     } else {
-      await selectionStore().endCarryOver(application, offer, 'declined', at);
-      await publish('OfferDeclined', { applicationId, roundId, offerId: offer.offerId, kind: 'carry-over', reason: 'declined' });
+      await selectionStore().endCarryOver(application, offer, 'declined', at, [
+        event('OfferDeclined', { applicationId, roundId, offerId: offer.offerId, kind: 'carry-over', reason: 'declined' }),
+      ]);
     }
   } catch (error) {
     if (error instanceof TransactionRefused) {
@@ -204,7 +181,8 @@ export async function answerOffer(application: Application, answer: 'accept' | '
   return requireApplication(applicationId);
 }
 
-async function carryOver(application: Application, offer: Offer, now: Date) {
+/** Moves the application to the next round, with ApplicationCarriedOver (and ApplicationReceived for a new application). */
+async function carryOver(application: Application, offer: Offer, now: Date): Promise<void> {
   const nextRoundId = offer.nextRoundId!;
   const next = await requireRound(nextRoundId);
   const existing = (await intakeStore().listRoundApplications(nextRoundId)).find(
@@ -236,13 +214,32 @@ async function carryOver(application: Application, offer: Offer, now: Date) {
   ] as const) {
     delete newApplication[field];
   }
+  const nextApplicationId = existing?.applicationId ?? newApplication.applicationId;
   await selectionStore().carryOver(
     application,
     offer,
     { roundId: next.roundId, newApplication, ...(existing ? { existingApplicationId: existing.applicationId } : {}) },
     at,
+    [
+      event('ApplicationCarriedOver', {
+        applicationId: application.applicationId,
+        roundId: application.roundId,
+        nextRoundId: next.roundId,
+        nextApplicationId,
+      }),
+      ...(existing
+        ? []
+        : [
+            event('ApplicationReceived', {
+              applicationId: newApplication.applicationId,
+              roundId: next.roundId,
+              municipalityCode: application.municipality.code,
+              language: application.language,
+              receivedAt: at,
+            }),
+          ]),
+    ],
   );
-  return { roundId: next.roundId, applicationId: existing?.applicationId ?? newApplication.applicationId, created: !existing };
 }
 
 /** Offers each free place of a round to the first on the waiting list, until places or list run out. */
@@ -255,17 +252,16 @@ export async function fillFreePlaces(roundId: string, now: Date): Promise<number
     .sort((a, b) => a.rank! - b.rank!);
   for (const application of waiting) {
     const offer: Offer = { offerId: randomUUID(), kind: 'place', expiresAt: offerExpiry(now, round.offerHours) };
-    const outcome = await selectionStore().offerPlace(application, offer, now.toISOString());
-    if (outcome === 'full') break;
-    if (outcome === 'offered') {
-      offered += 1;
-      await publish('PlaceOffered', {
+    const outcome = await selectionStore().offerPlace(application, offer, now.toISOString(), [
+      event('PlaceOffered', {
         applicationId: application.applicationId,
         roundId,
         offerId: offer.offerId,
         expiresAt: offer.expiresAt,
-      });
-    }
+      }),
+    ]);
+    if (outcome === 'full') break;
+    if (outcome === 'offered') offered += 1;
   }
   return offered;
 }
@@ -282,24 +278,24 @@ export async function expireOffers(now: Date): Promise<void> {
         await store.deleteStaleTimer(timer);
         continue;
       }
+      const { applicationId, roundId } = application;
+      const declined = event('OfferDeclined', { applicationId, roundId, offerId: offer.offerId, kind, reason: 'lapsed' });
       try {
-        if (kind === 'place') await store.settlePlaceOffer(application, offer, 'lapse', at);
-        else await store.endCarryOver(application, offer, 'lapsed', at);
+        if (kind === 'place') {
+          await store.settlePlaceOffer(application, offer, 'lapse', at, [
+            declined,
+            event('PlaceFreed', { roundId, reason: 'lapsed' }),
+          ]);
+        } else {
+          await store.endCarryOver(application, offer, 'lapsed', at, [declined]);
+        }
       } catch (error) {
         if (error instanceof TransactionRefused) continue; // answered at the same moment
         throw error;
       }
-      await publish('OfferDeclined', {
-        applicationId: application.applicationId,
-        roundId: application.roundId,
-        offerId: offer.offerId,
-        kind,
-        reason: 'lapsed',
-      });
-      if (kind === 'place') await publish('PlaceFreed', { roundId: application.roundId, reason: 'lapsed' });
     }
   }
-  // A PlaceFreed that was lost (a crash after the write) must not leave a place empty for good.
+  // A place must not stay empty for good when the PlaceFreed handler gave up (dead-lettered): offer it here too.
   for (const round of await intakeStore().listRounds({ openedBefore: at })) {
     if (round.selectedAt && !round.completedAt && round.taken < round.places) await fillFreePlaces(round.roundId, now);
   }
@@ -317,16 +313,16 @@ export async function askCarryOver(round: Round, now: Date): Promise<number> {
       expiresAt: offerExpiry(now, round.carryOverHours),
       nextRoundId: round.nextRoundId,
     };
-    if (await selectionStore().offerCarryOver(application, offer)) {
-      asked += 1;
-      await publish('CarryOverOffered', {
+    const written = await selectionStore().offerCarryOver(application, offer, [
+      event('CarryOverOffered', {
         applicationId: application.applicationId,
         roundId: round.roundId,
         nextRoundId: round.nextRoundId,
         offerId: offer.offerId,
         expiresAt: offer.expiresAt,
-      });
-    }
+      }),
+    ]);
+    if (written) asked += 1;
   }
   logger.info('carry-over asked', { roundId: round.roundId, asked });
   return asked;
@@ -351,8 +347,7 @@ export async function onRoundCompleted(roundId: string, now: Date): Promise<void
 export async function completeRound(roundId: string, now: Date): Promise<Round> {
   const round = await requireRound(roundId);
   if (!round.selection) throw new ConflictError('A round is completed after its selection', { code: 'not_selected' });
-  await selectionStore().completeRound(roundId, now.toISOString());
-  // Announced on every call, not only the first: a repeat heals a lost event, and its consumers are idempotent.
-  await publish('RoundCompleted', { roundId });
+  // RoundCompleted is written with completedAt; completing again writes nothing (and answers the same).
+  await selectionStore().completeRound(roundId, now.toISOString(), [event('RoundCompleted', { roundId })]);
   return requireRound(roundId);
 }

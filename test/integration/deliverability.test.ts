@@ -2,6 +2,7 @@
 // and the next email to it skipped and recorded.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler as applicationHistory } from '../../functions/history/handlers/application-history.js';
 import { handler as apply } from '../../functions/intake/handlers/apply.js';
 import { handler as createRound } from '../../functions/intake/handlers/create-round.js';
 import { handler as suppressBounced } from '../../functions/deliverability/handlers/suppress-bounced.js';
@@ -87,6 +88,16 @@ describe('a bounced contact', () => {
       new GetCommand({ TableName: tableName, Key: { pk: `APPLICATION#${applied.body.applicationId}`, sk: 'APPLICATION' } }),
     );
     expect(Item!.contact.unreachable).toMatchObject({ reason: 'bounce' });
+    // ContactUnreachable was written with the mark, once, although SES delivered the bounce twice.
+    const history = await callRoute(applicationHistory, 'GET /applications/{applicationId}/history', {
+      claims: coordinatorClaims(coordinator),
+      path: { applicationId: applied.body.applicationId },
+    });
+    expect(history.status).toBe(200);
+    const unreachable = history.body.events.filter((e: { type: string }) => e.type === 'ContactUnreachable');
+    expect(unreachable.map((e: { detail: unknown; by: unknown }) => [e.detail, e.by])).toEqual([
+      [{ applicationId: applied.body.applicationId, roundId: round.body.roundId, reason: 'bounce' }, { role: 'system' }],
+    ]);
 
     // The next email to the contact (a withdrawal confirmation) is skipped, and the skip is recorded.
     const token = new URL(applied.body.statusUrl).searchParams.get('token')!;

@@ -11,7 +11,7 @@ import { advanceClock, resetClock } from '../../functions/shared/clock.js';
 import type { LocalEventBus } from '../../local/event-bus.js';
 import { readInbox, waitFor } from '../../local/testing.js';
 import { countItems, startHarness, type Harness } from '../support/harness.js';
-import { busEvent, callRoute, coordinatorClaims } from '../support/invoke.js';
+import { busEvent, callRoute, coordinatorClaims, detailOf } from '../support/invoke.js';
 
 let bus: LocalEventBus;
 let settled: () => Promise<void>;
@@ -125,7 +125,7 @@ describe('applying', () => {
 
     await settled();
     const published = bus.publishedEvents().filter((e) => e['detail-type'] === 'ApplicationReceived');
-    expect(published.map((e) => (e.detail as { applicationId: string }).applicationId)).toContain(response.body.applicationId);
+    expect(published.map((e) => detailOf<{ applicationId: string }>(e).applicationId)).toContain(response.body.applicationId);
 
     const [mail, ...more] = await waitFor(async () => {
       const mails = await readInbox({ to: email });
@@ -292,7 +292,8 @@ describe('confirmation handler, delivered more than once', () => {
     await waitFor(async () => (await readInbox({ to: email })).length === 1);
     const event = bus
       .publishedEvents()
-      .find((e) => (e.detail as { applicationId?: string }).applicationId === created.body.applicationId)!;
+      .find((e) => detailOf<{ applicationId?: string }>(e).applicationId === created.body.applicationId)!;
+    expect(event).toBeDefined();
     return { event, email };
   }
 
@@ -343,7 +344,7 @@ describe('opening rounds on schedule', () => {
     const opened = () =>
       bus
         .publishedEvents()
-        .filter((e) => e['detail-type'] === 'RoundOpened' && (e.detail as { roundId: string }).roundId === round.roundId);
+        .filter((e) => e['detail-type'] === 'RoundOpened' && detailOf<{ roundId: string }>(e).roundId === round.roundId);
 
     await openDueRounds({} as never);
     await settled();
@@ -358,6 +359,6 @@ describe('opening rounds on schedule', () => {
       resetClock();
     }
     expect(opened()).toHaveLength(1);
-    expect(opened()[0]!.detail).toMatchObject({ roundId: round.roundId });
+    expect(detailOf(opened()[0]!)).toMatchObject({ roundId: round.roundId });
   });
 });

@@ -14,6 +14,7 @@ import { handler as select } from '../../functions/selection/handlers/select.js'
 import { handler as selectDueRounds } from '../../functions/selection/handlers/select-due-rounds.js';
 import { handler as withdraw } from '../../functions/selection/handlers/withdraw.js';
 import { advanceClock, resetClock } from '../../functions/shared/clock.js';
+import { unwrapEvent } from '../../functions/shared/events.js';
 import type { BusEvent, LocalEventBus } from '../../local/event-bus.js';
 import { readInbox, type InboxEmail } from '../../local/testing.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -619,7 +620,7 @@ describe('correlation', () => {
     await settled();
     const traced = bus
       .publishedEvents()
-      .filter((e) => (e.detail as { _meta?: { correlationId?: string } })._meta?.correlationId === correlationId)
+      .filter((e) => unwrapEvent(e as never).correlationId === correlationId)
       .map((e) => e['detail-type']);
     // ApplicationWithdrawn and PlaceFreed from the request; PlaceOffered from the handler of PlaceFreed.
     expect(traced).toEqual(expect.arrayContaining(['ApplicationWithdrawn', 'PlaceFreed', 'PlaceOffered']));

@@ -3,13 +3,13 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { SesEmailEvent } from '../../../schemas/events/ses.js';
 import { now } from '../../shared/clock.js';
-import { publish } from '../../shared/events.js';
 import { logger } from '../../shared/logger.js';
+import { event } from '../../shared/outbox.js';
 import { suppress } from '../../shared/suppression.js';
 import { applicationsOfContact, markUnreachable } from '../contacts.js';
 
-export async function handler(event: EventBridgeEvent<string, unknown>): Promise<void> {
-  const detail = SesEmailEvent.parse(event.detail);
+export async function handler(sesEvent: EventBridgeEvent<string, unknown>): Promise<void> {
+  const detail = SesEmailEvent.parse(sesEvent.detail);
   const { reason, addresses, at } =
     detail.eventType === 'Bounce'
       ? { reason: 'bounce' as const, addresses: detail.bounce.bouncedRecipients, at: detail.bounce.timestamp }
@@ -19,9 +19,11 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
   for (const { emailAddress } of addresses) {
     await suppress(emailAddress, { kind: reason, at, messageId: detail.mail.messageId });
     for (const application of await applicationsOfContact(emailAddress)) {
-      // Published also when already marked: a repeat heals a lost event; the emails go out once.
-      await markUnreachable(application.applicationId, reason, now().toISOString());
-      await publish('ContactUnreachable', { applicationId: application.applicationId, roundId: application.roundId, reason });
+      // ContactUnreachable is written with the mark, once: a repeated bounce finds it marked and writes nothing.
+      const { applicationId, roundId } = application;
+      await markUnreachable(applicationId, reason, now().toISOString(), [
+        event('ContactUnreachable', { applicationId, roundId, reason }),
+      ]);
     }
   }
   logger.info('addresses suppressed', { messageId: detail.mail.messageId, reason, count: addresses.length });

@@ -5,8 +5,8 @@ import { now } from '../../shared/clock.js';
 import { newAccessToken } from '../../shared/access.js';
 import { config } from '../../shared/config.js';
 import { NotFoundError } from '../../shared/errors.js';
-import { publish } from '../../shared/events.js';
 import { httpHandler, json } from '../../shared/http.js';
+import { event } from '../../shared/outbox.js';
 import { assertCanApply, newApplication, statusUrl, type Application } from '../domain.js';
 import { intakeStore } from '../store-instance.js';
 
@@ -30,13 +30,11 @@ export const handler = httpHandler('POST /rounds/{roundId}/applications', async 
     accessToken: newAccessToken(),
     now: at,
   });
-  const { outcome, application } = await store.createApplication(candidate, at.toISOString());
-
-  // Publishing after the write can fail; the applicant's retry lands in the duplicate branch,
-  // which publishes again until the confirmation is on record. The email handler sends once.
-  if (outcome === 'created' || !application.confirmationSentAt) {
-    await publish('ApplicationReceived', received(application));
-  }
+  // ApplicationReceived is written with the application, in one transaction. A repeat (the applicant's
+  // retry, a race) is a duplicate and writes nothing: the first one's event is already on record.
+  const { outcome, application } = await store.createApplication(candidate, at.toISOString(), [
+    event('ApplicationReceived', received(candidate)),
+  ]);
 
   // The status link is a secret: hand it back only to the person who applied (same contact email).
   const sameApplicant = application.contact.email === candidate.contact.email;

@@ -1,5 +1,6 @@
 // Every minute: announce each round whose application window has opened (RoundOpened, once).
-import { publish, scheduledHandler } from '../../shared/events.js';
+import { scheduledHandler } from '../../shared/events.js';
+import { event } from '../../shared/outbox.js';
 import { intakeStore } from '../store-instance.js';
 
 export const handler = scheduledHandler(async (at) => {
@@ -8,10 +9,10 @@ export const handler = scheduledHandler(async (at) => {
     (round) => !round.openedAt && round.closesAt > at.toISOString(),
   );
   for (const round of due) {
-    // Claim, publish, mark: concurrent runs publish once; a run that dies after its claim is taken
-    // over when the claim's lease ends, so the event may repeat (consumers are idempotent) but is never lost.
-    if (!(await store.claimRoundOpening(round.roundId, at))) continue;
-    await publish('RoundOpened', { roundId: round.roundId, opensAt: round.opensAt, closesAt: round.closesAt });
-    await store.markRoundOpened(round.roundId, at.toISOString());
+    // openedAt and RoundOpened are written in one transaction, on the condition that openedAt is not
+    // yet set: of concurrent runs one writes both, the others nothing; a run that dies writes nothing.
+    await store.markRoundOpened(round.roundId, at.toISOString(), [
+      event('RoundOpened', { roundId: round.roundId, opensAt: round.opensAt, closesAt: round.closesAt }),
+    ]);
   }
 });
