@@ -64,20 +64,19 @@ export const httpRoutes = {
   'POST /rounds': { handler: 'intake/create-round', role: 'coordinator' },
   'GET /rounds': { handler: 'intake/list-rounds', role: 'public' },
   'GET /rounds/{roundId}': { handler: 'intake/get-round', role: 'public' },
-  'POST /rounds/{roundId}/applications': { handler: 'intake/apply', role: 'public', needs: ['publish-events'] },
+  'POST /rounds/{roundId}/applications': { handler: 'intake/apply', role: 'public' },
   'GET /applications/{applicationId}': { handler: 'intake/get-application', role: 'public' },
   'PATCH /rounds/{roundId}': { handler: 'intake/update-round', role: 'coordinator' },
 
-  'POST /rounds/{roundId}/selection': { handler: 'selection/select', role: 'coordinator', needs: ['publish-events'] },
+  'POST /rounds/{roundId}/selection': { handler: 'selection/select', role: 'coordinator' },
   'GET /rounds/{roundId}/applications': { handler: 'selection/list-applications', role: 'coordinator' },
-  'POST /rounds/{roundId}/complete': { handler: 'selection/complete-round', role: 'coordinator', needs: ['publish-events'] },
+  'POST /rounds/{roundId}/complete': { handler: 'selection/complete-round', role: 'coordinator' },
   'POST /applications/{applicationId}/withdraw': {
     handler: 'selection/withdraw',
     role: 'public',
     acceptsBearer: ['coordinator'],
-    needs: ['publish-events'],
   },
-  'POST /applications/{applicationId}/offer': { handler: 'selection/answer-offer', role: 'public', needs: ['publish-events'] },
+  'POST /applications/{applicationId}/offer': { handler: 'selection/answer-offer', role: 'public' },
 
   'POST /tutors': { handler: 'tutoring/create-tutor', role: 'coordinator' },
   'GET /tutors': { handler: 'tutoring/list-tutors', role: 'coordinator' },
@@ -160,7 +159,6 @@ export const eventRules = {
   },
   FillFreePlaces: {
     handler: 'selection/fill-free-places',
-    needs: ['publish-events'],
     pattern: patternFor('PlaceFreed'),
   },
   NotifyApplicantOfSelection: {
@@ -178,7 +176,6 @@ export const eventRules = {
   },
   SuppressBouncedAddresses: {
     handler: 'deliverability/suppress-bounced',
-    needs: ['publish-events'],
     // SES publishes to the default bus; the stack forwards these events to ours.
     pattern: sesEmailEventPattern,
   },
@@ -189,7 +186,6 @@ export const eventRules = {
   },
   AskCarryOver: {
     handler: 'selection/ask-carry-over',
-    needs: ['publish-events'],
     pattern: patternFor('RoundOpened', 'RoundCompleted'),
   },
   OpenAndCloseEngagements: {
@@ -266,11 +262,11 @@ export const eventRules = {
 
 /** Timed work, keyed by rule name. */
 export const scheduleRules = {
-  OpenDueRounds: { handler: 'intake/open-due-rounds', expression: 'rate(1 minute)', needs: ['publish-events'] },
+  OpenDueRounds: { handler: 'intake/open-due-rounds', expression: 'rate(1 minute)' },
   EraseExpiredRounds: { handler: 'privacy/erase-expired-rounds', expression: 'rate(1 hour)' },
   RetryOutbox: { handler: 'deliverability/retry-outbox', expression: 'rate(1 minute)', needs: ['send-email'] },
-  SelectDueRounds: { handler: 'selection/select-due-rounds', expression: 'rate(1 minute)', needs: ['publish-events'] },
-  ExpireOffers: { handler: 'selection/expire-offers', expression: 'rate(1 minute)', needs: ['publish-events'] },
+  SelectDueRounds: { handler: 'selection/select-due-rounds', expression: 'rate(1 minute)' },
+  ExpireOffers: { handler: 'selection/expire-offers', expression: 'rate(1 minute)' },
   TriggerMeetingReminders: { handler: 'tutoring/trigger-due-reminders', expression: 'rate(1 minute)', needs: ['publish-events'] },
   ResumeInvitationBatches: {
     handler: 'webinar/resume-invitation-batches',

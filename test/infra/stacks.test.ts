@@ -226,9 +226,9 @@ describe('stateless stack', () => {
       return new Set(statementsOf(logicalId).flatMap((s) => [s.Action].flat()));
     };
 
-    it('apply (publish-events) may put events and may not send email', () => {
-      expect(needsOf('intake/apply')).toEqual(['publish-events']);
-      expect(actionsOf('intake/apply')).toContain('events:PutEvents');
+    it('apply writes its events through the outbox: it may neither put events nor send email', () => {
+      expect(needsOf('intake/apply')).toEqual([]);
+      expect(actionsOf('intake/apply')).not.toContain('events:PutEvents');
       expect(actionsOf('intake/apply')).not.toContain('ses:SendEmail');
     });
 

@@ -80,6 +80,8 @@ beforeAll(async () => {
       languages: ['fi'],
     },
   }));
+  // What creating them set off is done before the tests count items.
+  await stack.settled();
 }, 120_000);
 
 afterAll(() => stack?.stop());
@@ -125,6 +127,7 @@ describe('refused input', () => {
   });
 
   it('a body that is not UTF-8: 400, nothing written', async () => {
+    await stack.settled();
     const before = await countItems(stack.tableName);
     const json = Buffer.from(JSON.stringify(applyBody({ contact: { name: 'XX', email: `inj-${unique()}@example.fi` } })));
     const at = json.indexOf('XX');
