@@ -44,7 +44,8 @@ export const ApplyPath = z.object({ roundId: Id });
 export const ApplyResponse = z.object({
   applicationId: Id,
   status: ApplicationStatus,
-  statusUrl: z.url(),
+  /** Only when the application was made by this request (201): the link with its secret token. */
+  statusUrl: z.url().optional(),
 });
 export type ApplyResponse = z.infer<typeof ApplyResponse>;
 

@@ -79,7 +79,8 @@ async function applyTo(roundId: string, code: string, email?: string) {
   return {
     status: applied.status,
     applicationId: applied.body.applicationId as string,
-    token: new URL(applied.body.statusUrl).searchParams.get('token') ?? '',
+    // A repeat answers without the link (it carries the secret only once).
+    token: applied.body.statusUrl ? (new URL(applied.body.statusUrl).searchParams.get('token') ?? '') : '',
   };
 }
 

@@ -36,14 +36,13 @@ export const handler = httpHandler('POST /rounds/{roundId}/applications', async 
     event('ApplicationReceived', received(candidate)),
   ]);
 
-  // The status link is a secret: hand it back only to the person who applied (same contact email).
-  const sameApplicant = application.contact.email === candidate.contact.email;
+  // The status link is a secret: only the first answer carries it. A repeat answers the same for any
+  // address (so it tells nobody which address applied); the contact asks for the link again with
+  // POST /rounds/{roundId}/status-link, which mails it to the address on file.
   const response: ApplyResponse = {
     applicationId: application.applicationId,
     status: application.status,
-    statusUrl: sameApplicant
-      ? statusUrl(config.pagesUrl(), application)
-      : `${config.pagesUrl()}/applications/${application.applicationId}`,
+    ...(outcome === 'created' ? { statusUrl: statusUrl(config.pagesUrl(), application) } : {}),
   };
   return json(outcome === 'created' ? 201 : 200, response);
 });

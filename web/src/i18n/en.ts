@@ -87,6 +87,7 @@ export const en = {
   'apply.consent': 'I agree that the contact details are stored for this coaching programme',
   'apply.submit': 'Send application',
   'apply.doneTitle': 'Application received',
+  'apply.already': 'This municipality has already applied to this round. The link to the application was sent to its contact email.',
   'apply.done': 'Thank you. We sent a confirmation with a link to this application to the contact email.',
   'apply.statusLink': 'Follow the application',
   'status.title': 'Application status',

@@ -89,6 +89,7 @@ export const fi: Dict = {
   'apply.consent': 'Hyväksyn, että yhteystiedot tallennetaan tätä sparrausohjelmaa varten',
   'apply.submit': 'Lähetä hakemus',
   'apply.doneTitle': 'Hakemus vastaanotettu',
+  'apply.already': 'Kunta on jo hakenut tälle kierrokselle. Linkki hakemukseen on lähetetty sen yhteyshenkilön sähköpostiin.',
   'apply.done': 'Kiitos. Lähetimme vahvistuksen ja linkin hakemukseen yhteyshenkilön sähköpostiin.',
   'apply.statusLink': 'Seuraa hakemusta',
   'status.title': 'Hakemuksen tila',

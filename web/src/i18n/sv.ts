@@ -89,6 +89,7 @@ export const sv: Dict = {
   'apply.consent': 'Jag godkänner att kontaktuppgifterna sparas för detta sparringprogram',
   'apply.submit': 'Skicka ansökan',
   'apply.doneTitle': 'Ansökan mottagen',
+  'apply.already': 'Kommunen har redan ansökt till den här omgången. Länken till ansökan har skickats till dess kontaktpersons e-post.',
   'apply.done': 'Tack. Vi skickade en bekräftelse med en länk till ansökan till kontaktpersonens e-post.',
   'apply.statusLink': 'Följ ansökan',
   'status.title': 'Ansökans status',

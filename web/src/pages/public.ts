@@ -87,8 +87,10 @@ export async function applyPage({ main, params }: ViewContext): Promise<void> {
       replaceChildren(
         main,
         heading,
-        notice(t('apply.done'), 'ok'),
-        h('p', {}, h('a', { href: pageLinkFor(result.statusUrl) }, t('apply.statusLink'))),
+        // A repeat (the municipality had applied already) carries no link: it went to the contact.
+        ...(result.statusUrl
+          ? [notice(t('apply.done'), 'ok'), h('p', {}, h('a', { href: pageLinkFor(result.statusUrl) }, t('apply.statusLink')))]
+          : [notice(t('apply.already'), 'ok')]),
       );
       heading.focus();
     },
