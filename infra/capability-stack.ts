@@ -35,7 +35,6 @@ import {
   handlerEntry,
   httpRoutes,
   needsOf,
-  readsOnly,
   scheduleRules,
   type HandlerId,
   type HttpRoute as HttpRouteEntry,
@@ -74,10 +73,8 @@ export interface CapabilityShared {
   readonly alarms: AlarmsStack;
   /** Settings of every function (table name, public URL). */
   readonly environment: Record<string, string>;
-  /** The table's data actions on the table and its index. */
-  readonly tableData: PolicyStatement;
-  /** Read actions only, for the handlers whose wiring entries say `tableAccess: 'read'`. */
-  readonly tableRead: PolicyStatement;
+  /** A handler's own actions on the table and its index (stateless-stack.ts tableActionsOf). */
+  readonly tableGrant: (handlerId: HandlerId) => PolicyStatement;
   readonly access: Record<Need, NeedAccess>;
   /** Settings of the handlers that verify bearer tokens themselves. */
   readonly bearerEnvironment: Record<string, string>;
@@ -141,7 +138,7 @@ export class CapabilityStack extends NestedStack {
           resources: [logGroup.logGroupArn],
         }),
       );
-      role.addToPolicy(readsOnly(handlerId) ? shared.tableRead : shared.tableData);
+      role.addToPolicy(shared.tableGrant(handlerId));
       const needs = needsOf(handlerId).map((need) => shared.access[need]);
 
       const fn = new NodejsFunction(this, name, {

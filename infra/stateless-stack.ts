@@ -30,33 +30,28 @@ import {
   type NeedAccess,
 } from './capability-stack.js';
 import { OutboxPipe } from './outbox-pipe.js';
+import { tableGrantOf } from './table-grants.js';
 import { eventBusName, forwardRuleName, handlerTag, ruleName } from './names.js';
 import type { StatefulResources } from './stateful-stack.js';
 import { tableKeys } from './table-definition.js';
-import { eventRules, httpRoutes, type EventRule, type HandlerId, type HttpRoute, type Need, type RouteKey } from './wiring.js';
+import { eventRules, httpRoutes, readsOnly, type EventRule, type HandlerId, type HttpRoute, type Need, type RouteKey } from './wiring.js';
 
 export { forwardRuleName, handlerTag, ruleName };
 
 /** Allowed values of the CoordinatorEmails parameter: empty, or addresses separated by commas (and spaces). */
 export const coordinatorEmailsPattern = '^$|^[^@\\s,;]+@[^@\\s,;]+(\\s*[,;]\\s*[^@\\s,;]+@[^@\\s,;]+)*$';
 
-// grantReadWriteData's data actions without the stream ones (only the outbox pipe reads the stream), scoped below to the
-// table and the one index that tableKeys defines instead of `index/*`.
-export const tableDataActions = [
-  'dynamodb:BatchGetItem',
-  'dynamodb:GetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:DescribeTable',
-];
-
-/** What a handler that only reads the table (wiring `tableAccess: 'read'`) may do with it. */
+/** What a handler that only reads the table (wiring `tableAccess: 'read'`) may do with it at most. */
 export const tableReadActions = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'];
+
+/**
+ * The table actions of one handler: those its bundle calls (infra/table-grants.ts), and of those only
+ * the reads for a handler the wiring table marks read-only. On the table and its one index, not `index/*`.
+ */
+export function tableActionsOf(handlerId: HandlerId): string[] {
+  const called = tableGrantOf(handlerId);
+  return readsOnly(handlerId) ? called.filter((action) => tableReadActions.includes(action)) : [...called];
+}
 
 export interface StatelessStackProps extends StackProps {
   readonly stateful: StatefulResources;
@@ -134,14 +129,11 @@ export class StatelessStack extends Stack {
         }),
       ],
     });
-    const tableData = new PolicyStatement({
-      actions: tableDataActions,
-      resources: [table.tableArn, `${table.tableArn}/index/${tableKeys.gsi1.indexName}`],
-    });
-    const tableRead = new PolicyStatement({
-      actions: tableReadActions,
-      resources: [table.tableArn, `${table.tableArn}/index/${tableKeys.gsi1.indexName}`],
-    });
+    const tableGrant = (handlerId: HandlerId) =>
+      new PolicyStatement({
+        actions: tableActionsOf(handlerId),
+        resources: [table.tableArn, `${table.tableArn}/index/${tableKeys.gsi1.indexName}`],
+      });
     // What each need of the wiring table grants, and the settings that only a handler with that need
     // reads. Every handler gets its log group and the table; nothing else is granted.
     const access: Record<Need, NeedAccess> = {
@@ -214,8 +206,7 @@ export class StatelessStack extends Stack {
         // Links in emails lead to the pages on CloudFront.
         [envNames.pagesUrl]: site.appUrl,
       },
-      tableData,
-      tableRead,
+      tableGrant,
       access,
       bearerEnvironment,
       verifiesBearer,

@@ -1,6 +1,6 @@
 // The bundles: every function's asset in a real `cdk synth` is byte for byte what bench/ builds from
 // infra/bundling.ts, and each handler's bundle calls exactly the AWS APIs that its wiring needs grant
-// (and no DynamoDB command that the table grant leaves out).
+// and exactly the table actions its own grant allows (infra/table-grants.ts).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleHandler, commandsIn, type Bundle } from '../../bench/bundle.js';
 import { buildApp } from '../../infra/build-app.js';
 import { handlerBundling, translatedBundlingKeys } from '../../infra/bundling.js';
-import { handlerTag, tableDataActions } from '../../infra/stateless-stack.js';
+import { handlerTag } from '../../infra/stateless-stack.js';
+import { tableActionsFor, tableGrantOf } from '../../infra/table-grants.js';
 import { allHandlerIds, needsOf, type HandlerId, type Need } from '../../infra/wiring.js';
 
 const outdir = mkdtempSync(join(tmpdir(), 'sparraus-synth-'));
@@ -72,33 +73,12 @@ describe('needs of the wiring table', () => {
     }
   });
 
-  // The IAM actions DynamoDB checks for each command (Service Authorization Reference): a
-  // transaction is authorized per item, as the single-item actions it contains.
-  const tableActionsOf: Record<string, string[]> = {
-    GetItemCommand: ['dynamodb:GetItem'],
-    BatchGetItemCommand: ['dynamodb:BatchGetItem'],
-    TransactGetItemsCommand: ['dynamodb:GetItem'],
-    QueryCommand: ['dynamodb:Query'],
-    ScanCommand: ['dynamodb:Scan'],
-    PutItemCommand: ['dynamodb:PutItem'],
-    UpdateItemCommand: ['dynamodb:UpdateItem'],
-    DeleteItemCommand: ['dynamodb:DeleteItem'],
-    BatchWriteItemCommand: ['dynamodb:BatchWriteItem'],
-    TransactWriteItemsCommand: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
-    // Bundled with every DynamoDB client for endpoint discovery, which DynamoDB leaves off by default:
-    // never sent.
-    DescribeEndpointsCommand: [],
-  };
-
-  it('each handler bundles only DynamoDB commands whose actions the table grant allows (DynamoDB Local checks no IAM)', () => {
+  it('each handler is granted exactly the table actions of the DynamoDB commands in its bundle (npm run grants)', () => {
+    const stale: string[] = [];
     for (const id of allHandlerIds()) {
-      const commands = commandsIn(benched.get(id)!.metafile).dynamodb ?? [];
-      const unmapped = commands.filter((c) => !(c in tableActionsOf));
-      expect({ id, unmapped }, 'add the IAM actions of these commands to tableActionsOf').toEqual({ id, unmapped: [] });
-      const missing = [...new Set(commands.flatMap((c) => tableActionsOf[c]!))].filter(
-        (action) => !tableDataActions.includes(action),
-      );
-      expect({ id, missing }).toEqual({ id, missing: [] });
+      const called = tableActionsFor(commandsIn(benched.get(id)!.metafile).dynamodb ?? []);
+      if (JSON.stringify(called) !== JSON.stringify([...tableGrantOf(id)])) stale.push(`${id}: bundle ${called.join(' ')}`);
     }
+    expect(stale, 'run npm run grants and commit infra/table-grants.generated.ts').toEqual([]);
   });
 });
