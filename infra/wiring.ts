@@ -65,6 +65,7 @@ export const httpRoutes = {
   'GET /rounds': { handler: 'intake/list-rounds', role: 'public' },
   'GET /rounds/{roundId}': { handler: 'intake/get-round', role: 'public' },
   'POST /rounds/{roundId}/applications': { handler: 'intake/apply', role: 'public' },
+  'POST /rounds/{roundId}/status-link': { handler: 'intake/request-status-link', role: 'public' },
   'GET /applications/{applicationId}': { handler: 'intake/get-application', role: 'public' },
   'PATCH /rounds/{roundId}': { handler: 'intake/update-round', role: 'coordinator' },
 
@@ -160,6 +161,11 @@ export const eventRules = {
   FillFreePlaces: {
     handler: 'selection/fill-free-places',
     pattern: patternFor('PlaceFreed'),
+  },
+  SendStatusLink: {
+    handler: 'intake/send-status-link',
+    needs: ['send-email'],
+    pattern: patternFor('StatusLinkRequested'),
   },
   NotifyApplicantOfSelection: {
     handler: 'selection/notify-applicant',

@@ -47,3 +47,44 @@ export function applicationReceivedEmail(mail: ApplicationReceivedMail): EmailCo
   const paragraphs = [greetings[mail.language](mail.contactName), ...lines, signatures[mail.language]];
   return layoutEmail(mail.language, subject, paragraphs, [mail.statusUrl]);
 }
+
+export interface StatusLinkMail {
+  language: Language;
+  contactName: string;
+  municipalityName: string;
+  roundName: string;
+  statusUrl: string;
+}
+
+const statusLinkTexts: Record<Language, (m: StatusLinkMail) => { subject: string; lines: string[] }> = {
+  fi: (m) => ({
+    subject: `Linkki hakemukseen: ${m.roundName}`,
+    lines: [
+      `pyysit linkkiä kunnan ${m.municipalityName} hakemukseen digitukisparraukseen "${m.roundName}". Tästä näet hakemuksen tilan:`,
+      m.statusUrl,
+      'Jos et pyytänyt linkkiä, voit jättää tämän viestin huomiotta.',
+    ],
+  }),
+  sv: (m) => ({
+    subject: `Länk till ansökan: ${m.roundName}`,
+    lines: [
+      `du bad om länken till ${m.municipalityName}s ansökan till digistödssparringen "${m.roundName}". Här ser du ansökans status:`,
+      m.statusUrl,
+      'Om du inte bad om länken kan du bortse från det här meddelandet.',
+    ],
+  }),
+  en: (m) => ({
+    subject: `Link to your application: ${m.roundName}`,
+    lines: [
+      `you asked for the link to the application of ${m.municipalityName} to the coaching round "${m.roundName}". Here you can follow it:`,
+      m.statusUrl,
+      'If you did not ask for it, you can ignore this message.',
+    ],
+  }),
+};
+
+export function statusLinkEmail(mail: StatusLinkMail): EmailContent {
+  const { subject, lines } = statusLinkTexts[mail.language](mail);
+  const paragraphs = [greetings[mail.language](mail.contactName), ...lines, signatures[mail.language]];
+  return layoutEmail(mail.language, subject, paragraphs, [mail.statusUrl]);
+}

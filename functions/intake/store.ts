@@ -227,6 +227,46 @@ export class IntakeStore {
     );
   }
 
+  /** The application a municipality made in a round, through its uniqueness guard. */
+  async findApplicationOf(roundId: string, municipalityCode: string): Promise<Application | undefined> {
+    const { Item } = await dynamo().send(
+      new GetCommand({ TableName: this.tableName, Key: guardKey(roundId, municipalityCode), ConsistentRead: true }),
+    );
+    return typeof Item?.applicationId === 'string' ? this.getApplication(Item.applicationId) : undefined;
+  }
+
+  /**
+   * Records a request for the status link with its event, unless one was recorded within `minutes`
+   * (then nothing is written, and false is answered): the contact is mailed at most that often.
+   */
+  async recordStatusLinkRequest(application: Application, at: Date, minutes: number, events: readonly PendingEvent[]): Promise<boolean> {
+    const before = new Date(at.getTime() - minutes * 60_000).toISOString();
+    try {
+      await transact([
+        part('request', {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              pk: applicationKey(application.applicationId).pk,
+              sk: 'STATUS-LINK',
+              type: 'status-link-request',
+              requestedAt: at.toISOString(),
+              // Kept only as long as it limits: DynamoDB's TTL removes it afterwards.
+              expiresAt: Math.ceil(at.getTime() / 1000) + minutes * 60,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR requestedAt < :before',
+            ExpressionAttributeValues: { ':before': before },
+          },
+        }),
+        ...eventParts(events, { tableName: this.tableName, at: at.toISOString() }),
+      ]);
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionRefused && error.refused('request')) return false;
+      throw error;
+    }
+  }
+
   async markConfirmationSent(applicationId: string, at: string): Promise<void> {
     await dynamo().send(
       new UpdateCommand({

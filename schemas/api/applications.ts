@@ -49,6 +49,11 @@ export const ApplyResponse = z.object({
 });
 export type ApplyResponse = z.infer<typeof ApplyResponse>;
 
+/** POST /rounds/{roundId}/status-link: the municipality and the address its application was made with. */
+export const StatusLinkBody = z.strictObject({ municipalityCode: MunicipalityCode, email: Email });
+/** Always the same answer, whether or not the address is the one on file. */
+export const StatusLinkResponse = z.object({});
+
 export const ApplicationPath = z.object({ applicationId: Id });
 export const ApplicationQuery = z.object({ token: z.string().min(1, 'is required: use the link from your email') });
 

@@ -38,6 +38,8 @@ import {
   ApplyPath,
   ApplyResponse,
   OfferAnswerBody,
+  StatusLinkBody,
+  StatusLinkResponse,
   RoundApplicationList,
   TokenQuery,
 } from './applications.js';
@@ -99,6 +101,13 @@ export const routeContracts = {
     path: ApplyPath,
     body: ApplyBody,
     responses: { 201: ApplyResponse, 200: ApplyResponse },
+  },
+  'POST /rounds/{roundId}/status-link': {
+    summary:
+      'Mail the status link again to the contact on file (at most once in 10 minutes); 202 whatever the address, so it tells nobody which address applied',
+    path: ApplyPath,
+    body: StatusLinkBody,
+    responses: { 202: StatusLinkResponse },
   },
   'GET /applications/{applicationId}': {
     summary: "An application's status, read with the token from the status link",

@@ -1,7 +1,7 @@
 // Every event the system publishes: detail-type (PascalCase, past tense) → source and detail schema.
 import type * as z from 'zod';
 import { ContactUnreachable } from './deliverability.js';
-import { ApplicationReceived, RoundOpened } from './intake.js';
+import { ApplicationReceived, RoundOpened, StatusLinkRequested } from './intake.js';
 import {
   ApplicationAccepted,
   ApplicationCarriedOver,
@@ -53,6 +53,7 @@ export const eventCatalogue = {
   ContactUnreachable: { source: sources.deliverability, detail: ContactUnreachable },
   RoundOpened: { source: sources.intake, detail: RoundOpened },
   ApplicationReceived: { source: sources.intake, detail: ApplicationReceived },
+  StatusLinkRequested: { source: sources.intake, detail: StatusLinkRequested },
   SelectionCompleted: { source: sources.selection, detail: SelectionCompleted },
   ApplicationAccepted: { source: sources.selection, detail: ApplicationAccepted },
   ApplicationWaitlisted: { source: sources.selection, detail: ApplicationWaitlisted },

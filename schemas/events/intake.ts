@@ -18,3 +18,11 @@ export const ApplicationReceived = z.object({
   receivedAt: IsoDateTime,
 });
 export type ApplicationReceived = z.infer<typeof ApplicationReceived>;
+
+/** The contact asked for the status link again (POST /rounds/{roundId}/status-link); at most one per 10 minutes. */
+export const StatusLinkRequested = z.object({
+  applicationId: Id,
+  roundId: Id,
+  requestedAt: IsoDateTime,
+});
+export type StatusLinkRequested = z.infer<typeof StatusLinkRequested>;
