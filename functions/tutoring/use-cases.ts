@@ -253,9 +253,7 @@ export async function scheduleMeeting(
   assertMayAct(actor, record.engagement);
   assertActive(record.engagement);
   const meeting = newMeeting(record.engagement, body, { meetingId: randomUUID(), now, by: actorName(actor) });
-  const result = await store.createMeeting(meeting, timersOf(meeting, now), [
-    meetingEvent(meeting, record.engagement.roundId),
-  ]);
+  const result = await store.createMeeting(meeting, timersOf(meeting, now), [meetingEvent(meeting, record.engagement.roundId)]);
   if (result.outcome === 'created') return { meeting, created: true };
   if (result.outcome === 'slot-taken') {
     // A repeat: the meeting and its MeetingScheduled were written by the first request.
