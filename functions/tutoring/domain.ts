@@ -67,6 +67,8 @@ export interface Engagement {
   createdAt: string;
   completedAt?: string;
   withdrawnAt?: string;
+  /** When the coordinators were told that nobody fits (EngagementLeftUnassigned, once). */
+  leftUnassignedAt?: string;
 }
 
 export interface Meeting {
@@ -87,6 +89,10 @@ export interface Meeting {
   cancelledAt?: string;
   /** The log version in force; absent until the session is logged. */
   loggedVersion?: number;
+  /** The sequence its 24-hour reminder was triggered for (MeetingReminderTriggered, once per sequence). */
+  reminderTriggeredFor?: number;
+  /** The sequence its overdue-log nudge was triggered for (SessionLogReminderTriggered, once per sequence). */
+  logReminderTriggeredFor?: number;
 }
 
 export interface SessionLog {

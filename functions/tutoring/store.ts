@@ -1,11 +1,14 @@
 // DynamoDB access for tutoring. A tutor's load (`activeCount`) changes only in the same transaction
 // as the engagement it counts, on the condition `activeCount < maxActive`, so no burst of assignments
-// can overfill a tutor; meetings move together with their time-slot guard and their timers.
+// can overfill a tutor; meetings move together with their time-slot guard and their timers. Every
+// change that is announced writes its events in the same transaction (the outbox): both commit or
+// neither does, and a change refused as already done writes no event again.
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { applicationKey, strip } from '../intake/store.js';
 import { dynamo } from '../shared/aws.js';
-import { transactWrite, type TransactItem } from '../shared/transactions.js';
+import { eventParts, type PendingEvent } from '../shared/outbox.js';
+import { part, transact, type TransactItem, type TransactPart } from '../shared/transactions.js';
 import { ConflictError } from '../shared/errors.js';
 import {
   engagementKey,
@@ -39,8 +42,9 @@ export { TransactionRefused };
 export class TutoringStore {
   constructor(private readonly tableName: string) {}
 
-  private transact(items: TransactItem[]): Promise<void> {
-    return transactWrite(items);
+  /** The state change's parts and its events' parts, in one transaction. */
+  private write(parts: TransactPart[], events: readonly PendingEvent[] = [], at?: string): Promise<void> {
+    return transact([...parts, ...eventParts(events, { tableName: this.tableName, ...(at ? { at } : {}) })]);
   }
 
   private async queryAll(input: {
@@ -82,16 +86,16 @@ export class TutoringStore {
   /** Adds a tutor with its email guard. Returns the id of the tutor who already has the email, if one does. */
   async createTutor(tutor: Tutor): Promise<{ outcome: 'created' } | { outcome: 'email-taken'; tutorId: string }> {
     try {
-      await this.transact([
-        {
+      await this.write([
+        part('email', {
           Put: {
             TableName: this.tableName,
             Item: { ...tutorEmailKey(tutor.email), type: 'tutor-email', tutorId: tutor.tutorId },
             ConditionExpression: 'attribute_not_exists(pk)',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
-        },
-        {
+        }),
+        part('tutor', {
           Put: {
             TableName: this.tableName,
             Item: {
@@ -103,13 +107,12 @@ export class TutoringStore {
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
-        },
+        }),
       ]);
       return { outcome: 'created' };
     } catch (error) {
-      if (error instanceof TransactionRefused && error.refusedAt(0) && error.items[0]) {
-        return { outcome: 'email-taken', tutorId: String(error.items[0].tutorId) };
-      }
+      const taken = error instanceof TransactionRefused && error.refused('email') ? error.oldValue('email') : undefined;
+      if (taken) return { outcome: 'email-taken', tutorId: String(taken.tutorId) };
       throw error;
     }
   }
@@ -142,41 +145,42 @@ export class TutoringStore {
   async updateTutor(tutor: Tutor, changes: Partial<Tutor>, at: string): Promise<Tutor> {
     const fields: Record<string, unknown> = { ...changes, updatedAt: at };
     const names = Object.keys(fields);
-    const update: TransactItem = {
-      Update: {
-        TableName: this.tableName,
-        Key: tutorKey(tutor.tutorId),
-        UpdateExpression: `SET ${names.map((n) => `#${n} = :${n}`).join(', ')}`,
-        ConditionExpression: 'attribute_exists(pk) AND #email = :oldEmail',
-        ExpressionAttributeNames: { ...Object.fromEntries(names.map((n) => [`#${n}`, n])), '#email': 'email' },
-        ExpressionAttributeValues: { ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])), ':oldEmail': tutor.email },
-      },
-    };
-    const items: TransactItem[] = [update];
+    const parts: TransactPart[] = [
+      part('tutor', {
+        Update: {
+          TableName: this.tableName,
+          Key: tutorKey(tutor.tutorId),
+          UpdateExpression: `SET ${names.map((n) => `#${n} = :${n}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk) AND #email = :oldEmail',
+          ExpressionAttributeNames: { ...Object.fromEntries(names.map((n) => [`#${n}`, n])), '#email': 'email' },
+          ExpressionAttributeValues: { ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])), ':oldEmail': tutor.email },
+        },
+      }),
+    ];
     if (changes.email) {
-      items.push(
-        {
+      parts.push(
+        part('old-email', {
           Delete: {
             TableName: this.tableName,
             Key: tutorEmailKey(tutor.email),
             ConditionExpression: 'tutorId = :tutorId',
             ExpressionAttributeValues: { ':tutorId': tutor.tutorId },
           },
-        },
-        {
+        }),
+        part('new-email', {
           Put: {
             TableName: this.tableName,
             Item: { ...tutorEmailKey(changes.email), type: 'tutor-email', tutorId: tutor.tutorId },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
-        },
+        }),
       );
     }
     try {
-      await this.transact(items);
+      await this.write(parts);
     } catch (error) {
       if (!(error instanceof TransactionRefused)) throw error;
-      if (error.refusedAt(2))
+      if (error.refused('new-email'))
         throw new ConflictError(`Another tutor has the email ${changes.email}`, { code: 'tutor_email_taken', cause: error });
       throw new ConflictError('The tutor changed at the same moment; reload and try again', {
         code: 'state_changed',
@@ -245,19 +249,20 @@ export class TutoringStore {
   }
 
   /**
-   * Gives the engagement to `to` (taking it from its current tutor, if any). The engagement must be
-   * as it was read (same number of assignments, still open) and `to` must be active and below
-   * maxActive at the moment of writing.
+   * Gives the engagement to `to` (taking it from its current tutor, if any), with its events
+   * (TutorAssigned). The engagement must be as it was read (same number of assignments, still open)
+   * and `to` must be active and below maxActive at the moment of writing.
    */
   async assign(
     engagement: Engagement,
     to: Tutor,
     at: string,
     by: string,
+    events: readonly PendingEvent[],
   ): Promise<'assigned' | 'tutor-full' | 'engagement-changed'> {
     const from = engagement.tutorId;
-    const items: TransactItem[] = [
-      {
+    const parts: TransactPart[] = [
+      part('engagement', {
         Update: {
           TableName: this.tableName,
           Key: engagementKey(engagement.engagementId),
@@ -275,8 +280,8 @@ export class TutoringStore {
             ':n': engagement.assignments,
           },
         },
-      },
-      {
+      }),
+      part('tutor', {
         Update: {
           TableName: this.tableName,
           Key: tutorKey(to.tutorId),
@@ -285,8 +290,8 @@ export class TutoringStore {
           ConditionExpression: 'attribute_exists(pk) AND active = :true AND activeCount < maxActive',
           ExpressionAttributeValues: { ':at': at, ':one': 1, ':true': true },
         },
-      },
-      {
+      }),
+      part('tutor-link', {
         Put: {
           TableName: this.tableName,
           Item: {
@@ -296,11 +301,11 @@ export class TutoringStore {
             since: at,
           },
         },
-      },
+      }),
     ];
     if (from) {
-      items.push(
-        {
+      parts.push(
+        part('previous-tutor', {
           Update: {
             TableName: this.tableName,
             Key: tutorKey(from),
@@ -308,34 +313,94 @@ export class TutoringStore {
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeValues: { ':minusOne': -1 },
           },
-        },
-        { Delete: { TableName: this.tableName, Key: tutorLinkKey(from, engagement.engagementId) } },
+        }),
+        part('previous-link', { Delete: { TableName: this.tableName, Key: tutorLinkKey(from, engagement.engagementId) } }),
       );
     }
     try {
-      await this.transact(items);
+      await this.write(parts, events, at);
       return 'assigned';
     } catch (error) {
       if (!(error instanceof TransactionRefused)) throw error;
-      if (error.refusedAt(0)) return 'engagement-changed';
-      if (error.refusedAt(1)) return 'tutor-full';
+      if (error.refused('engagement')) return 'engagement-changed';
+      if (error.refused('tutor')) return 'tutor-full';
       throw error;
     }
   }
 
-  /** Ends an active engagement: completed, and its tutor's load is freed. False when it was not active (any more). */
-  async complete(engagement: Engagement, at: string): Promise<boolean> {
-    return this.close(engagement, 'completed', at, ['active']);
+  /**
+   * Notes that nobody fits the engagement, with its events (EngagementLeftUnassigned), once: on the
+   * condition that it is still unassigned as read and was not noted before.
+   */
+  async leaveUnassigned(
+    engagement: Engagement,
+    at: string,
+    events: readonly PendingEvent[],
+  ): Promise<'noted' | 'already-noted' | 'engagement-changed'> {
+    try {
+      await this.write(
+        [
+          part('engagement', {
+            Update: {
+              TableName: this.tableName,
+              Key: engagementKey(engagement.engagementId),
+              UpdateExpression: 'SET leftUnassignedAt = :at',
+              ConditionExpression: '#status = :unassigned AND assignments = :n AND attribute_not_exists(leftUnassignedAt)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':at': at, ':unassigned': 'unassigned', ':n': engagement.assignments },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          }),
+        ],
+        events,
+        at,
+      );
+      return 'noted';
+    } catch (error) {
+      if (!(error instanceof TransactionRefused) || !error.refused('engagement')) throw error;
+      const old = error.oldValue('engagement');
+      const unchanged = old?.status === 'unassigned' && old.assignments === engagement.assignments;
+      return unchanged && old.leftUnassignedAt !== undefined ? 'already-noted' : 'engagement-changed';
+    }
   }
 
-  /** Ends an engagement whose municipality withdrew. False when it was already closed. */
-  async withdraw(engagement: Engagement, at: string): Promise<boolean> {
-    return this.close(engagement, 'withdrawn', at, ['active', 'unassigned']);
+  /**
+   * Ends an active engagement with its events (EngagementCompleted): completed, and its tutor's load
+   * is freed. False when it was not active (any more).
+   */
+  async complete(engagement: Engagement, at: string, events: readonly PendingEvent[]): Promise<boolean> {
+    return this.close(engagement, 'completed', at, ['active'], [], events);
   }
 
-  private async close(engagement: Engagement, status: 'completed' | 'withdrawn', at: string, from: string[]): Promise<boolean> {
-    const items: TransactItem[] = [
-      {
+  /**
+   * Ends an engagement whose municipality withdrew, cancelling the given meetings (as planned by
+   * planMeetingChange) in the same transaction, with the events of all of it. False when the
+   * engagement was already closed or changed since it was read; a meeting changed since it was read
+   * throws (the caller runs again).
+   */
+  async withdraw(
+    engagement: Engagement,
+    at: string,
+    cancellations: readonly { before: Meeting; after: Meeting }[],
+    events: readonly PendingEvent[],
+    now: Date,
+  ): Promise<boolean> {
+    const meetingParts = cancellations.flatMap(({ before, after }) =>
+      this.meetingChangeParts(before, after, now, `meeting:${before.meetingId}:`),
+    );
+    return this.close(engagement, 'withdrawn', at, ['active', 'unassigned'], meetingParts, events);
+  }
+
+  private async close(
+    engagement: Engagement,
+    status: 'completed' | 'withdrawn',
+    at: string,
+    from: string[],
+    more: TransactPart[],
+    events: readonly PendingEvent[],
+  ): Promise<boolean> {
+    const parts: TransactPart[] = [
+      part('engagement', {
         Update: {
           TableName: this.tableName,
           Key: engagementKey(engagement.engagementId),
@@ -350,24 +415,27 @@ export class TutoringStore {
             ...Object.fromEntries(from.map((s, i) => [`:from${i}`, s])),
           },
         },
-      },
+      }),
     ];
     if (engagement.tutorId && engagement.status === 'active') {
-      items.push({
-        Update: {
-          TableName: this.tableName,
-          Key: tutorKey(engagement.tutorId),
-          UpdateExpression: 'ADD activeCount :minusOne',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':minusOne': -1 },
-        },
-      });
+      parts.push(
+        part('tutor', {
+          Update: {
+            TableName: this.tableName,
+            Key: tutorKey(engagement.tutorId),
+            UpdateExpression: 'ADD activeCount :minusOne',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':minusOne': -1 },
+          },
+        }),
+      );
     }
+    parts.push(...more);
     try {
-      await this.transact(items);
+      await this.write(parts, events, at);
       return true;
     } catch (error) {
-      if (error instanceof TransactionRefused && error.refusedAt(0)) return false;
+      if (error instanceof TransactionRefused && error.refused('engagement')) return false;
       throw error;
     }
   }
@@ -394,54 +462,61 @@ export class TutoringStore {
   // --- Meetings -----------------------------------------------------------------------------------
 
   /**
-   * Stores a new meeting with its time-slot guard, its id reference and its timers, on the condition
-   * that the engagement is still active. When another live meeting of the engagement starts at the
-   * same moment, returns its id instead (a retried POST finds its own meeting that way).
+   * Stores a new meeting with its time-slot guard, its id reference, its timers and its events
+   * (MeetingScheduled), on the condition that the engagement is still active. When another live
+   * meeting of the engagement starts at the same moment, returns its id instead (a retried POST
+   * finds its own meeting that way, and writes no event again).
    */
   async createMeeting(
     meeting: Meeting,
     timers: MeetingTimer[],
+    events: readonly PendingEvent[],
   ): Promise<{ outcome: 'created' } | { outcome: 'slot-taken'; meetingId: string } | { outcome: 'engagement-closed' }> {
     try {
-      await this.transact([
-        {
-          ConditionCheck: {
-            TableName: this.tableName,
-            Key: engagementKey(meeting.engagementId),
-            ConditionExpression: '#status = :active',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':active': 'active' },
-          },
-        },
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: { ...slotKey(meeting), type: 'meeting-slot', meetingId: meeting.meetingId },
-            ConditionExpression: 'attribute_not_exists(pk)',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        },
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: { ...meetingKey(meeting), type: 'meeting', ...meeting },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: { ...meetingRefKey(meeting.meetingId), type: 'meeting-ref', engagementId: meeting.engagementId },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        ...timers.map((t) => this.putTimer(t)),
-      ]);
+      await this.write(
+        [
+          part('engagement', {
+            ConditionCheck: {
+              TableName: this.tableName,
+              Key: engagementKey(meeting.engagementId),
+              ConditionExpression: '#status = :active',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':active': 'active' },
+            },
+          }),
+          part('slot', {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...slotKey(meeting), type: 'meeting-slot', meetingId: meeting.meetingId },
+              ConditionExpression: 'attribute_not_exists(pk)',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          }),
+          part('meeting', {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...meetingKey(meeting), type: 'meeting', ...meeting },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          }),
+          part('meeting-ref', {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...meetingRefKey(meeting.meetingId), type: 'meeting-ref', engagementId: meeting.engagementId },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          }),
+          ...timers.map((t) => part(`timer:${t.kind}`, this.putTimer(t))),
+        ],
+        events,
+        meeting.createdAt,
+      );
       return { outcome: 'created' };
     } catch (error) {
       if (!(error instanceof TransactionRefused)) throw error;
-      if (error.refusedAt(1) && error.items[1]) return { outcome: 'slot-taken', meetingId: String(error.items[1].meetingId) };
-      if (error.refusedAt(0)) return { outcome: 'engagement-closed' };
+      const taken = error.refused('slot') ? error.oldValue('slot') : undefined;
+      if (taken) return { outcome: 'slot-taken', meetingId: String(taken.meetingId) };
+      if (error.refused('engagement')) return { outcome: 'engagement-closed' };
       throw error;
     }
   }
@@ -461,13 +536,14 @@ export class TutoringStore {
   }
 
   /**
-   * Replaces a meeting by its rescheduled or cancelled self, moving its slot guard and its timers
-   * in the same transaction, on the condition that nobody changed it since it was read.
+   * The parts that replace a meeting by its rescheduled or cancelled self, moving its slot guard and
+   * its timers, on the condition that nobody changed it since it was read. Named `<prefix>meeting`,
+   * `<prefix>slot`, ...
    */
-  async changeMeeting(before: Meeting, after: Meeting, now: Date): Promise<void> {
+  private meetingChangeParts(before: Meeting, after: Meeting, now: Date, prefix = ''): TransactPart[] {
     const moved = after.status === 'cancelled' || after.startsAt !== before.startsAt;
-    const items: TransactItem[] = [
-      {
+    const parts: TransactPart[] = [
+      part(`${prefix}meeting`, {
         Put: {
           TableName: this.tableName,
           Item: { ...meetingKey(after), type: 'meeting', ...after },
@@ -475,51 +551,64 @@ export class TutoringStore {
           ExpressionAttributeNames: { '#status': 'status', '#sequence': 'sequence' },
           ExpressionAttributeValues: { ':scheduled': 'scheduled', ':sequence': before.sequence },
         },
-      },
+      }),
     ];
     if (moved && after.status === 'scheduled') {
-      items.push({
-        Put: {
-          TableName: this.tableName,
-          Item: { ...slotKey(after), type: 'meeting-slot', meetingId: after.meetingId },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      });
+      parts.push(
+        part(`${prefix}slot`, {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...slotKey(after), type: 'meeting-slot', meetingId: after.meetingId },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        }),
+      );
     }
-    if (moved) items.push({ Delete: { TableName: this.tableName, Key: slotKey(before) } });
+    if (moved) parts.push(part(`${prefix}old-slot`, { Delete: { TableName: this.tableName, Key: slotKey(before) } }));
     // Every timer the old version could have goes; the new version's are set afresh (another sequence, other keys).
-    items.push(...timersOf(before).map((t) => this.deleteTimerItem(t)));
-    if (after.status === 'scheduled') items.push(...timersOf(after, now).map((t) => this.putTimer(t)));
+    parts.push(...timersOf(before).map((t) => part(`${prefix}old-timer:${t.kind}`, this.deleteTimerItem(t))));
+    if (after.status === 'scheduled')
+      parts.push(...timersOf(after, now).map((t) => part(`${prefix}timer:${t.kind}`, this.putTimer(t))));
+    return parts;
+  }
+
+  /**
+   * Replaces a meeting by its rescheduled or cancelled self with its events (MeetingRescheduled or
+   * MeetingCancelled), moving its slot guard and its timers in the same transaction, on the
+   * condition that nobody changed it since it was read.
+   */
+  async changeMeeting(before: Meeting, after: Meeting, now: Date, events: readonly PendingEvent[]): Promise<void> {
     try {
-      await this.transact(items);
+      await this.write(this.meetingChangeParts(before, after, now), events, now.toISOString());
     } catch (error) {
       if (!(error instanceof TransactionRefused)) throw error;
-      if (error.refusedAt(0))
+      if (error.refused('meeting'))
         throw new ConflictError('The meeting changed at the same moment; reload and try again', {
           code: 'state_changed',
           cause: error,
         });
-      if (error.refusedAt(1))
+      if (error.refused('slot'))
         throw new ConflictError('Another meeting of this engagement starts at that time', { code: 'slot_taken', cause: error });
       throw error;
     }
   }
 
   /**
-   * Adds a version of a meeting's session log: never overwriting one, and only on top of the version
-   * read (`meeting.loggedVersion`), so two corrections at once cannot both be version n+1.
+   * Adds a version of a meeting's session log with its events (SessionLogged): never overwriting
+   * one, and only on top of the version read (`meeting.loggedVersion`), so two corrections at once
+   * cannot both be version n+1. False when another log landed first.
    */
-  async addLog(meeting: Meeting, log: SessionLog): Promise<boolean> {
+  async addLog(meeting: Meeting, log: SessionLog, events: readonly PendingEvent[]): Promise<boolean> {
     const first = meeting.loggedVersion === undefined;
-    const items: TransactItem[] = [
-      {
+    const parts: TransactPart[] = [
+      part('log', {
         Put: {
           TableName: this.tableName,
           Item: { ...logKey(meeting.engagementId, meeting.meetingId, log.version), type: 'session-log', ...log },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
-      },
-      {
+      }),
+      part('meeting', {
         Update: {
           TableName: this.tableName,
           Key: meetingKey(meeting),
@@ -532,36 +621,45 @@ export class TutoringStore {
             ...(first ? {} : { ':previous': meeting.loggedVersion }),
           },
         },
-      },
+      }),
       // Logged: the nudge for a missing log is moot.
       ...(first
         ? timersOf(meeting)
             .filter((t) => t.kind === 'session-log')
-            .map((t) => this.deleteTimerItem(t))
+            .map((t) => part('timer:session-log', this.deleteTimerItem(t)))
         : []),
     ];
     try {
-      await this.transact(items);
+      await this.write(parts, events, log.loggedAt);
       return true;
     } catch (error) {
-      if (error instanceof TransactionRefused && (error.refusedAt(0) || error.refusedAt(1))) return false;
+      if (error instanceof TransactionRefused && (error.refused('log') || error.refused('meeting'))) return false;
       throw error;
     }
   }
 
-  /** Records a request for extra meetings; false when that very request is already on record. */
-  async addExtraRequest(engagementId: string, request: ExtraMeetingRequest): Promise<boolean> {
+  /**
+   * Records a request for extra meetings with its events (ExtraMeetingsRequested); false when that
+   * very request is already on record (and then nothing is written).
+   */
+  async addExtraRequest(engagementId: string, request: ExtraMeetingRequest, events: readonly PendingEvent[]): Promise<boolean> {
     try {
-      await dynamo().send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...extraKey(engagementId, request.requestId), type: 'extra-meeting-request', ...request },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
+      await this.write(
+        [
+          part('request', {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...extraKey(engagementId, request.requestId), type: 'extra-meeting-request', ...request },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          }),
+        ],
+        events,
+        request.requestedAt,
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof TransactionRefused && error.refused('request')) return false;
       throw error;
     }
   }
@@ -587,6 +685,49 @@ export class TutoringStore {
   async dueTimers(kind: TimerKind, at: string): Promise<MeetingTimer[]> {
     const items = await this.queryAll({ pk: `DUE#${kind}`, skBefore: `${at}~` });
     return items.map((i) => strip<MeetingTimer>(i));
+  }
+
+  /**
+   * Carries out a due timer: marks its meeting as triggered for the timer's sequence, deletes the
+   * timer and writes the events (MeetingReminderTriggered or SessionLogReminderTriggered), all in one
+   * transaction, on the condition that the meeting is still as the timer speaks for (scheduled, same
+   * sequence, not begun or not logged) and was not triggered for it before. So a reminder is
+   * triggered once, however many schedules run at once. False (and nothing written) otherwise.
+   */
+  async triggerTimer(timer: MeetingTimer, at: string, events: readonly PendingEvent[]): Promise<boolean> {
+    const reminder = timer.kind === 'meeting-reminder';
+    const still = reminder ? 'startsAt > :at' : 'attribute_not_exists(loggedVersion)';
+    try {
+      await this.write(
+        [
+          part('meeting', {
+            Update: {
+              TableName: this.tableName,
+              Key: meetingKey(timer),
+              UpdateExpression: 'SET #marker = :sequence',
+              ConditionExpression: `#status = :scheduled AND #sequence = :sequence AND ${still} AND (attribute_not_exists(#marker) OR #marker <> :sequence)`,
+              ExpressionAttributeNames: {
+                '#status': 'status',
+                '#sequence': 'sequence',
+                '#marker': reminder ? 'reminderTriggeredFor' : 'logReminderTriggeredFor',
+              },
+              ExpressionAttributeValues: {
+                ':scheduled': 'scheduled',
+                ':sequence': timer.sequence,
+                ...(reminder ? { ':at': at } : {}),
+              },
+            },
+          }),
+          part('timer', this.deleteTimerItem(timer)),
+        ],
+        events,
+        at,
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionRefused && error.refused('meeting')) return false;
+      throw error;
+    }
   }
 
   async deleteTimer(timer: MeetingTimer): Promise<void> {

@@ -1,6 +1,7 @@
 // Tutoring use cases: the roster, engagements and their (re)assignment, meetings, session logs,
 // extra-meeting requests, completion, withdrawal and the timed reminders. Each one is safe to run
-// again: writes are conditional, and a repeat re-announces the state on record (consumers send once).
+// again: writes are conditional, and each change writes its events in its own transaction (the
+// outbox), so a change is announced exactly when it commits and a repeat announces nothing again.
 import { createHash, randomUUID } from 'node:crypto';
 import type {
   ChangeMeetingBody,
@@ -13,9 +14,9 @@ import type { CreateTutorBody, UpdateTutorBody } from '../../schemas/api/tutors.
 import type { Application } from '../intake/domain.js';
 import { intakeStore } from '../intake/store-instance.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.js';
-import { publish } from '../shared/events.js';
 import type { Caller } from '../shared/http.js';
 import { logger } from '../shared/logger.js';
+import { event, type PendingEvent } from '../shared/outbox.js';
 import {
   assertActive,
   assertCanAssign,
@@ -132,19 +133,17 @@ export async function roundEngagements(roundId: string): Promise<EngagementView[
   return Promise.all(records.map(engagementView));
 }
 
-/** Tells the assignment on record again (TutorAssigned), so a lost announcement heals on a repeat. */
-async function announceAssignment(engagement: Engagement): Promise<void> {
-  if (!engagement.tutorId || engagement.assignments === 0) return;
-  const last = engagement.history[engagement.history.length - 1];
-  const previous = engagement.history[engagement.history.length - 2];
-  await publish('TutorAssigned', {
+/** TutorAssigned for giving `engagement` (as read) to `to`: its next assignment. */
+function tutorAssigned(engagement: Engagement, to: Tutor, by: string): PendingEvent {
+  const previous = engagement.history[engagement.history.length - 1];
+  return event('TutorAssigned', {
     engagementId: engagement.engagementId,
     applicationId: engagement.applicationId,
     roundId: engagement.roundId,
-    tutorId: engagement.tutorId,
+    tutorId: to.tutorId,
     ...(previous ? { previousTutorId: previous.tutorId } : {}),
-    assignment: engagement.assignments,
-    by: last?.by === 'automatic' ? 'automatic' : 'coordinator',
+    assignment: engagement.assignments + 1,
+    by: by === 'automatic' ? 'automatic' : 'coordinator',
   });
 }
 
@@ -171,19 +170,16 @@ async function autoAssign(engagementId: string, now: Date): Promise<void> {
   for (let attempt = 1; attempt <= 5; attempt++) {
     const engagement = await store.getEngagement(engagementId);
     if (!engagement) throw new Error(`Engagement ${engagementId} vanished`);
-    if (engagement.status !== 'unassigned') {
-      if (engagement.status === 'active') await announceAssignment(engagement);
-      return;
-    }
+    // Assigned already (by an earlier run, or a coordinator): its TutorAssigned was written with it.
+    if (engagement.status !== 'unassigned') return;
     let changed = false;
     // The roster comes from the index, so a load may be a moment old: that can only change the
     // order; the room itself is checked by the assignment's condition when it is written.
     for (const tutor of rankTutors(await store.listTutors(), engagement)) {
-      const outcome = await store.assign(engagement, tutor, now.toISOString(), 'automatic');
-      if (outcome === 'assigned') {
-        await announceAssignment((await store.getEngagement(engagementId))!);
-        return;
-      }
+      const outcome = await store.assign(engagement, tutor, now.toISOString(), 'automatic', [
+        tutorAssigned(engagement, tutor, 'automatic'),
+      ]);
+      if (outcome === 'assigned') return;
       if (outcome === 'engagement-changed') {
         changed = true;
         break;
@@ -191,12 +187,15 @@ async function autoAssign(engagementId: string, now: Date): Promise<void> {
       // tutor-full: another engagement took the tutor's last place a moment ago; try the next best.
     }
     if (!changed) {
-      await publish('EngagementLeftUnassigned', {
-        engagementId,
-        applicationId: engagement.applicationId,
-        roundId: engagement.roundId,
-      });
-      return;
+      // Nobody fits: the coordinators are told once (a repeat finds the note and writes nothing).
+      const noted = await store.leaveUnassigned(engagement, now.toISOString(), [
+        event('EngagementLeftUnassigned', {
+          engagementId,
+          applicationId: engagement.applicationId,
+          roundId: engagement.roundId,
+        }),
+      ]);
+      if (noted !== 'engagement-changed') return;
     }
   }
   throw new Error(`Engagement ${engagementId} kept changing while assigning a tutor`);
@@ -212,7 +211,7 @@ export async function assignTutor(engagementId: string, tutorId: string, by: str
     throw new ValidationError('The request is not valid', { issues: [{ path: 'tutorId', message: `no tutor ${tutorId}` }] });
   if (engagement.tutorId === tutorId && engagement.status === 'active') return engagementView(record);
   assertCanAssign(engagement, tutor);
-  const outcome = await store.assign(engagement, tutor, now.toISOString(), by);
+  const outcome = await store.assign(engagement, tutor, now.toISOString(), by, [tutorAssigned(engagement, tutor, by)]);
   if (outcome === 'tutor-full') {
     throw new ConflictError(`${tutor.name} has no room left (at most ${tutor.maxActive} engagements), or is not active`, {
       code: 'tutor_full',
@@ -221,19 +220,22 @@ export async function assignTutor(engagementId: string, tutorId: string, by: str
   if (outcome === 'engagement-changed') {
     throw new ConflictError('The engagement changed at the same moment; reload and try again', { code: 'state_changed' });
   }
-  const updated = await requireRecord(engagementId);
-  await announceAssignment(updated.engagement);
-  return engagementView(updated);
+  return engagementView(await requireRecord(engagementId));
 }
 
 // --- Meetings -------------------------------------------------------------------------------------
 
-/** Tells the meeting's state on record: scheduled (sequence 0), rescheduled, or cancelled. */
-async function announceMeeting(meeting: Meeting): Promise<void> {
+/**
+ * The event of a meeting's new state: scheduled (sequence 0), rescheduled, or cancelled. Filed with
+ * the engagement's round, which the detail does not name.
+ */
+function meetingEvent(meeting: Meeting, roundId: string): PendingEvent {
   const ref = { meetingId: meeting.meetingId, engagementId: meeting.engagementId, sequence: meeting.sequence };
-  if (meeting.status === 'cancelled') await publish('MeetingCancelled', ref);
-  else if (meeting.sequence === 0) await publish('MeetingScheduled', { ...ref, kind: meeting.kind, startsAt: meeting.startsAt });
-  else await publish('MeetingRescheduled', { ...ref, startsAt: meeting.startsAt });
+  const options = { roundId };
+  if (meeting.status === 'cancelled') return event('MeetingCancelled', ref, options);
+  if (meeting.sequence === 0)
+    return event('MeetingScheduled', { ...ref, kind: meeting.kind, startsAt: meeting.startsAt }, options);
+  return event('MeetingRescheduled', { ...ref, startsAt: meeting.startsAt }, options);
 }
 
 /**
@@ -251,17 +253,12 @@ export async function scheduleMeeting(
   assertMayAct(actor, record.engagement);
   assertActive(record.engagement);
   const meeting = newMeeting(record.engagement, body, { meetingId: randomUUID(), now, by: actorName(actor) });
-  const result = await store.createMeeting(meeting, timersOf(meeting, now));
-  if (result.outcome === 'created') {
-    await announceMeeting(meeting);
-    return { meeting, created: true };
-  }
+  const result = await store.createMeeting(meeting, timersOf(meeting, now), [meetingEvent(meeting, record.engagement.roundId)]);
+  if (result.outcome === 'created') return { meeting, created: true };
   if (result.outcome === 'slot-taken') {
+    // A repeat: the meeting and its MeetingScheduled were written by the first request.
     const existing = await store.getMeeting(engagementId, result.meetingId);
-    if (existing && sameMeeting(existing, body)) {
-      await announceMeeting(existing);
-      return { meeting: existing, created: false };
-    }
+    if (existing && sameMeeting(existing, body)) return { meeting: existing, created: false };
     throw new ConflictError('Another meeting of this engagement starts at that time', { code: 'slot_taken' });
   }
   assertActive((await requireRecord(engagementId)).engagement);
@@ -281,13 +278,9 @@ export async function changeMeeting(actor: Actor, meetingId: string, body: Chang
   const { record, meeting } = await requireMeeting(meetingId);
   assertMayAct(actor, record.engagement);
   const change = planMeetingChange(meeting, body, now);
-  if (change.kind === 'unchanged') {
-    await announceMeeting(meeting);
-    return { record, meeting };
-  }
+  if (change.kind === 'unchanged') return { record, meeting };
   assertActive(record.engagement);
-  await tutoringStore().changeMeeting(meeting, change.meeting, now);
-  await announceMeeting(change.meeting);
+  await tutoringStore().changeMeeting(meeting, change.meeting, now, [meetingEvent(change.meeting, record.engagement.roundId)]);
   return { record, meeting: change.meeting };
 }
 
@@ -305,21 +298,21 @@ export async function logSession(
   assertMayAct(actor, record.engagement);
   assertCanLog(meeting, now);
   const inForce = record.logs.find((l) => l.meetingId === meetingId && l.version === meeting.loggedVersion);
-  const announce = (log: SessionLog) =>
-    publish('SessionLogged', { meetingId, engagementId: meeting.engagementId, version: log.version });
-  if (inForce && sameLog(inForce, body)) {
-    await announce(inForce);
-    return { record, meeting, log: inForce, created: false };
-  }
+  // The same log again is a repeat: its SessionLogged was written with it.
+  if (inForce && sameLog(inForce, body)) return { record, meeting, log: inForce, created: false };
   const log = newLog(meeting, body, (meeting.loggedVersion ?? 0) + 1, { now, by: actorName(actor) });
-  if (!(await tutoringStore().addLog(meeting, log))) {
+  const logged = event(
+    'SessionLogged',
+    { meetingId, engagementId: meeting.engagementId, version: log.version },
+    { roundId: record.engagement.roundId },
+  );
+  if (!(await tutoringStore().addLog(meeting, log, [logged]))) {
     // Another log landed first: if it says the same, this was a repeat of it.
     const again = await requireMeeting(meetingId);
     const winner = again.record.logs.find((l) => l.meetingId === meetingId && l.version === again.meeting.loggedVersion);
     if (winner && sameLog(winner, body)) return { ...again, log: winner, created: false };
     throw new ConflictError('The session log changed at the same moment; reload and try again', { code: 'state_changed' });
   }
-  await announce(log);
   const updated = await requireMeeting(meetingId);
   return { ...updated, log, created: true };
 }
@@ -343,26 +336,17 @@ export async function requestExtraMeetings(application: Application, body: Extra
   }
   const requestId = createHash('sha256').update(`${engagement.engagementId}\n${body.message}`).digest('base64url').slice(0, 22);
   const candidate = { requestId, message: body.message, requestedAt: now.toISOString() };
-  const created = await store.addExtraRequest(engagement.engagementId, candidate);
+  const created = await store.addExtraRequest(engagement.engagementId, candidate, [
+    event('ExtraMeetingsRequested', {
+      engagementId: engagement.engagementId,
+      applicationId: engagement.applicationId,
+      roundId: engagement.roundId,
+      requestId,
+    }),
+  ]);
+  // Not created: the same request is on record, and its event was written with it.
   const request = created ? candidate : ((await store.getExtraRequest(engagement.engagementId, requestId)) ?? candidate);
-  await publish('ExtraMeetingsRequested', {
-    engagementId: engagement.engagementId,
-    applicationId: engagement.applicationId,
-    roundId: engagement.roundId,
-    requestId,
-  });
   return { request: { ...request, engagementId: engagement.engagementId }, created };
-}
-
-async function announceCompletion(engagement: Engagement): Promise<void> {
-  await tutoringStore().markApplicationCompleted(engagement.applicationId, engagement.completedAt!);
-  await publish('EngagementCompleted', {
-    engagementId: engagement.engagementId,
-    applicationId: engagement.applicationId,
-    roundId: engagement.roundId,
-    ...(engagement.tutorId ? { tutorId: engagement.tutorId } : {}),
-    completedAt: engagement.completedAt!,
-  });
 }
 
 /** The programme is done: the engagement completes, the tutor's place frees, and the municipality gets its summary. */
@@ -372,7 +356,16 @@ export async function completeEngagement(actor: Actor, engagementId: string, now
   assertMayAct(actor, record.engagement);
   if (record.engagement.status !== 'completed') {
     assertCanComplete(record.engagement, record.meetings, now);
-    if (!(await store.complete(record.engagement, now.toISOString()))) {
+    const { engagement } = record;
+    const completedAt = now.toISOString();
+    const completed = event('EngagementCompleted', {
+      engagementId: engagement.engagementId,
+      applicationId: engagement.applicationId,
+      roundId: engagement.roundId,
+      ...(engagement.tutorId ? { tutorId: engagement.tutorId } : {}),
+      completedAt,
+    });
+    if (!(await store.complete(engagement, completedAt, [completed]))) {
       const current = await requireRecord(engagementId);
       if (current.engagement.status !== 'completed') {
         throw new ConflictError('The engagement changed at the same moment; reload and try again', { code: 'state_changed' });
@@ -380,48 +373,66 @@ export async function completeEngagement(actor: Actor, engagementId: string, now
     }
     record = await requireRecord(engagementId);
   }
-  // Also on a repeat: a crash between the write and the announcement heals; the summary is sent once.
-  await announceCompletion(record.engagement);
+  // The application's own status follows, also on a repeat (a crash between the two writes heals).
+  // The completion's event was written with it: a repeat writes none.
+  await store.markApplicationCompleted(record.engagement.applicationId, record.engagement.completedAt!);
   return engagementView(record);
+}
+
+/** How many meetings ahead are cancelled in the withdrawal's own transaction (each takes up to 5 of its 100 items). */
+const cancellationsWithWithdrawal = 15;
+
+/** The cancellations of the meetings still ahead, as planned now. */
+function cancellationsAhead(record: EngagementRecord, now: Date): { before: Meeting; after: Meeting }[] {
+  return record.meetings.flatMap((meeting) => {
+    if (meeting.status !== 'scheduled' || meeting.startsAt <= now.toISOString()) return [];
+    const change = planMeetingChange(meeting, { status: 'cancelled' }, now);
+    return change.kind === 'cancel' ? [{ before: meeting, after: change.meeting }] : [];
+  });
 }
 
 /**
  * On ApplicationWithdrawn of an accepted municipality: the engagement closes, its tutor's place
- * frees, and every meeting still ahead is cancelled (calendars get METHOD:CANCEL).
+ * frees, and every meeting still ahead is cancelled (calendars get METHOD:CANCEL). The withdrawal,
+ * its EngagementWithdrawn and the cancellations (with their MeetingCancelled) are one transaction;
+ * only meetings beyond what fits in it are cancelled after, each in its own, and a run again after a
+ * crash finishes those. A run again after success writes nothing.
  */
 export async function closeWithdrawnEngagement(applicationId: string, now: Date): Promise<void> {
   const store = tutoringStore();
   let record = await store.loadEngagement(applicationId);
   if (!record) return; // never opened: the acceptance is handled later and sees the withdrawal
+  const { roundId } = record.engagement;
   if (record.engagement.status === 'active' || record.engagement.status === 'unassigned') {
-    if (!(await store.withdraw(record.engagement, now.toISOString()))) {
+    const { engagement } = record;
+    const cancellations = cancellationsAhead(record, now).slice(0, cancellationsWithWithdrawal);
+    const events = [
+      ...cancellations.map(({ after }) => meetingEvent(after, roundId)),
+      event('EngagementWithdrawn', {
+        engagementId: engagement.engagementId,
+        applicationId: engagement.applicationId,
+        roundId,
+        ...(engagement.tutorId ? { tutorId: engagement.tutorId } : {}),
+      }),
+    ];
+    if (!(await store.withdraw(engagement, now.toISOString(), cancellations, events, now))) {
       throw new Error(`Engagement ${applicationId} changed while closing it; retrying`);
     }
     record = (await store.loadEngagement(applicationId))!;
   }
   if (record.engagement.status !== 'withdrawn') return;
-  for (const meeting of record.meetings) {
-    if (meeting.status !== 'scheduled' || meeting.startsAt <= now.toISOString()) continue;
-    const change = planMeetingChange(meeting, { status: 'cancelled' }, now);
-    if (change.kind !== 'cancel') continue;
-    await store.changeMeeting(meeting, change.meeting, now);
-    await announceMeeting(change.meeting);
+  for (const { before, after } of cancellationsAhead(record, now)) {
+    await store.changeMeeting(before, after, now, [meetingEvent(after, roundId)]);
   }
-  const { engagement } = record;
-  await publish('EngagementWithdrawn', {
-    engagementId: engagement.engagementId,
-    applicationId: engagement.applicationId,
-    roundId: engagement.roundId,
-    ...(engagement.tutorId ? { tutorId: engagement.tutorId } : {}),
-  });
 }
 
 // --- Timed work -----------------------------------------------------------------------------------
 
 /**
  * Every minute: reminders for meetings 24 h ahead and nudges for sessions not logged 3 days after.
- * A timer whose meeting moved, was cancelled or was logged is dropped without a word. The event is
- * published before the timer is deleted, so a crash repeats it (the email is sent once) rather than lose it.
+ * A timer whose meeting moved, was cancelled or was logged is dropped without a word. A live one is
+ * carried out in one transaction: the meeting marked as triggered for its sequence, the timer gone
+ * and the event written. So schedules running at once trigger it once, and a crash loses nothing.
  */
 export async function triggerDueWork(now: Date): Promise<void> {
   const store = tutoringStore();
@@ -429,13 +440,16 @@ export async function triggerDueWork(now: Date): Promise<void> {
   for (const kind of ['meeting-reminder', 'session-log'] as const) {
     for (const timer of await store.dueTimers(kind, at)) {
       const meeting = await store.getMeeting(timer.engagementId, timer.meetingId);
-      if (timerIsLive(timer, meeting, now)) {
+      const engagement = timerIsLive(timer, meeting, now) ? await store.getEngagement(timer.engagementId) : undefined;
+      if (meeting && engagement) {
         const ref = { meetingId: meeting.meetingId, engagementId: meeting.engagementId };
-        if (kind === 'meeting-reminder') {
-          await publish('MeetingReminderTriggered', { ...ref, startsAt: meeting.startsAt, sequence: meeting.sequence });
-        } else {
-          await publish('SessionLogReminderTriggered', ref);
-        }
+        const options = { roundId: engagement.roundId };
+        const triggered =
+          kind === 'meeting-reminder'
+            ? event('MeetingReminderTriggered', { ...ref, startsAt: meeting.startsAt, sequence: meeting.sequence }, options)
+            : event('SessionLogReminderTriggered', ref, options);
+        if (await store.triggerTimer(timer, at, [triggered])) continue;
+        // Refused: triggered by a schedule running at the same time, or the meeting changed since it was read.
       }
       await store.deleteTimer(timer);
     }

@@ -1,18 +1,21 @@
 // Tutoring against DynamoDB Local, the SES server and the local bus: roster, assignment, meetings with
 // calendar invitations (parsed by node-ical), reminders, session logs, completion, access and redelivery.
 import ical, { type VEvent } from 'node-ical';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handler as apply } from '../../functions/intake/handlers/apply.js';
 import { handler as createRound } from '../../functions/intake/handlers/create-round.js';
 import { handler as getApplication } from '../../functions/intake/handlers/get-application.js';
 import { handler as select } from '../../functions/selection/handlers/select.js';
 import { handler as withdraw } from '../../functions/selection/handlers/withdraw.js';
+import { dynamo, eventBridge } from '../../functions/shared/aws.js';
 import { advanceClock, now, resetClock } from '../../functions/shared/clock.js';
 import { formatDateTime } from '../../functions/shared/format.js';
 import { handler as assignTutor } from '../../functions/tutoring/handlers/assign-tutor.js';
 import { handler as changeMeeting } from '../../functions/tutoring/handlers/change-meeting.js';
 import { handler as completeEngagement } from '../../functions/tutoring/handlers/complete-engagement.js';
 import { handler as createTutor } from '../../functions/tutoring/handlers/create-tutor.js';
+import { handler as followSelection } from '../../functions/tutoring/handlers/follow-selection.js';
 import { handler as getEngagement } from '../../functions/tutoring/handlers/get-engagement.js';
 import { handler as listMyEngagements } from '../../functions/tutoring/handlers/list-my-engagements.js';
 import { handler as listRoundEngagements } from '../../functions/tutoring/handlers/list-round-engagements.js';
@@ -29,7 +32,7 @@ import type { EventFlow } from '../../local/event-flow.js';
 import { defaultLoadHandler } from '../../local/handlers.js';
 import { createIsolatedTable, readInbox, type InboxEmail } from '../../local/testing.js';
 import { countItems, startIsolatedEventFlow } from '../support/harness.js';
-import { callRoute, coordinatorClaims } from '../support/invoke.js';
+import { busEvent, callRoute, coordinatorClaims, detailOf } from '../support/invoke.js';
 
 let bus: LocalEventBus;
 let events: EventFlow;
@@ -1154,5 +1157,212 @@ describe('delivered twice', () => {
 
     expect(await counts()).toEqual(mailsBefore);
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+// --- The outbox -----------------------------------------------------------------------------------
+
+/** The event items of an engagement's history (the outbox), oldest first. */
+async function eventItems(engagementId: string, detailType?: string): Promise<Record<string, any>[]> {
+  const { Items = [] } = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
+      ExpressionAttributeValues: { ':pk': `HISTORY#ENGAGEMENT#${engagementId}`, ':events': 'EVENT#' },
+      ConsistentRead: true,
+    }),
+  );
+  return Items.filter((i) => detailType === undefined || i.detailType === detailType);
+}
+
+/** Runs `work` while every PutEvents of the functions fails as an unreachable bus would (the relay has its own client). */
+async function withBusUnreachable<T>(work: () => Promise<T>): Promise<{ result: T; putEvents: number }> {
+  const spy = vi
+    .spyOn(eventBridge(), 'send')
+    .mockRejectedValue(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) as never);
+  try {
+    const result = await work();
+    return { result, putEvents: spy.mock.calls.length };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('the outbox: each change writes its events with it', () => {
+  it('a reassignment writes TutorAssigned with the state, needing no PutEvents; its retry writes none', async () => {
+    await retireRoster();
+    const first = await addTutor();
+    const m = await acceptedMunicipality();
+    expect((await engagementOf(m)).body.tutor.tutorId).toBe(first.tutorId);
+    expect(await eventItems(m.engagementId, 'TutorAssigned')).toHaveLength(1);
+    const second = await addTutor();
+    const reassign = () =>
+      callRoute(assignTutor, 'POST /engagements/{engagementId}/tutor', {
+        claims: coordinator,
+        path: { engagementId: m.engagementId },
+        body: { tutorId: second.tutorId },
+      });
+    const { result: moved, putEvents } = await withBusUnreachable(reassign);
+    expect(moved.status).toBe(200);
+    expect(moved.body.tutor.tutorId).toBe(second.tutorId);
+    expect(putEvents).toBe(0);
+    const assigned = await eventItems(m.engagementId, 'TutorAssigned');
+    expect(assigned.map((i) => i.detail)).toEqual([
+      expect.objectContaining({ tutorId: first.tutorId, assignment: 1, by: 'automatic' }),
+      {
+        engagementId: m.engagementId,
+        applicationId: m.applicationId,
+        roundId: m.roundId,
+        tutorId: second.tutorId,
+        previousTutorId: first.tutorId,
+        assignment: 2,
+        by: 'coordinator',
+      },
+    ]);
+    expect(assigned[1]).toMatchObject({ type: 'event', source: 'sparraus.tutoring', gsi1pk: `HISTORY#ROUND#${m.roundId}` });
+    // The same request again (a client retrying) answers the same and announces nothing twice.
+    const again = await reassign();
+    expect(again.status).toBe(200);
+    expect(again.body.tutor.tutorId).toBe(second.tutorId);
+    expect(await eventItems(m.engagementId, 'TutorAssigned')).toHaveLength(2);
+    await settled();
+    // The relay carried it to the bus, and the new and the previous tutor were told.
+    const relayed = bus
+      .publishedEvents()
+      .filter((e) => e['detail-type'] === 'TutorAssigned' && detailOf(e).engagementId === m.engagementId)
+      .map((e) => detailOf(e));
+    expect(relayed).toEqual(assigned.map((i) => i.detail));
+    expect(await mails(second.email, /^Uusi sparrattava kunta/)).toHaveLength(1);
+    expect(await mails(first.email, /Tutorointi siirretty/)).toHaveLength(1);
+  });
+
+  it('a withdrawal writes the closed engagement, its cancellations and EngagementWithdrawn at once; run again, it writes nothing', async () => {
+    const { tutor, m } = await coachedMunicipality();
+    const meetingIds: string[] = [];
+    for (const [i, kind] of (['kickoff', 'follow-up'] as const).entries()) {
+      const created = await schedule(m, tutor, {
+        kind,
+        startsAt: wholeHourIn((3 + i) * day),
+        durationMinutes: 60,
+        joinUrl: `https://meet.example.fi/o${i}`,
+      });
+      expect(created.status).toBe(201);
+      meetingIds.push(created.body.meetingId);
+    }
+    await settled();
+    const withdrawn = busEvent('ApplicationWithdrawn', 'sparraus.selection', {
+      applicationId: m.applicationId,
+      roundId: m.roundId,
+      previousStatus: 'accepted',
+      by: 'applicant',
+    });
+    const { putEvents } = await withBusUnreachable(() => followSelection(withdrawn as never));
+    expect(putEvents).toBe(0);
+    expect((await engagementOf(m)).body).toMatchObject({
+      status: 'withdrawn',
+      meetings: meetingIds.map((meetingId) => ({ meetingId, status: 'cancelled' })),
+    });
+    expect((await tutorNow(tutor.tutorId)).activeEngagements).toBe(0);
+    const written = await eventItems(m.engagementId);
+    const closing = written.filter((i) => ['MeetingCancelled', 'EngagementWithdrawn'].includes(i.detailType));
+    expect(closing.map((i) => i.detailType).sort()).toEqual(['EngagementWithdrawn', 'MeetingCancelled', 'MeetingCancelled']);
+    expect(closing.find((i) => i.detailType === 'EngagementWithdrawn')!.detail).toEqual({
+      engagementId: m.engagementId,
+      applicationId: m.applicationId,
+      roundId: m.roundId,
+      tutorId: tutor.tutorId,
+    });
+    // One transaction: one time, one correlation; the meeting events are filed with the round too.
+    expect(new Set(closing.map((i) => `${i.at} ${i.correlationId}`)).size).toBe(1);
+    for (const item of closing.filter((i) => i.detailType === 'MeetingCancelled'))
+      expect(item).toMatchObject({ roundId: m.roundId, gsi1pk: `HISTORY#ROUND#${m.roundId}`, detail: { sequence: 1 } });
+
+    await settled();
+    const before = await itemCount();
+    await followSelection(busEvent('ApplicationWithdrawn', 'sparraus.selection', detailOf(withdrawn)) as never);
+    expect(await itemCount()).toBe(before);
+    await settled();
+    expect(await mails(tutor.email, /^Kunta vetäytyi/)).toHaveLength(1);
+    expect(await mails(m.email, /^Peruttu/)).toHaveLength(2);
+  });
+
+  it('every command repeated after its success writes no second event', async () => {
+    const { tutor, m } = await coachedMunicipality();
+    const startsAt = wholeHourIn(2 * day);
+    const body = { kind: 'kickoff', startsAt, durationMinutes: 60, joinUrl: 'https://meet.example.fi/rep' };
+    const meetingId: string = (await schedule(m, tutor, body)).body.meetingId;
+    expect((await schedule(m, tutor, body)).status).toBe(200);
+    const later = wholeHourIn(2 * day + 2 * hour);
+    expect((await change(meetingId, tutor, { startsAt: later })).status).toBe(200);
+    expect((await change(meetingId, tutor, { startsAt: later })).status).toBe(200);
+    const extra = () =>
+      callRoute(requestExtraMeetings, 'POST /applications/{applicationId}/extra-meetings', {
+        path: { applicationId: m.applicationId },
+        query: { token: m.token },
+        body: { message: 'Vielä yksi, kiitos' },
+      });
+    expect((await extra()).status).toBe(201);
+    expect((await extra()).status).toBe(200);
+    advanceClock(Date.parse(later) - now().getTime() + 2 * hour);
+    expect((await log(meetingId, tutor, logBody)).status).toBe(201);
+    expect((await log(meetingId, tutor, logBody)).status).toBe(200);
+    const complete = () =>
+      callRoute(completeEngagement, 'POST /engagements/{engagementId}/complete', {
+        claims: tutorClaims(tutor.email),
+        path: { engagementId: m.engagementId },
+      });
+    expect((await complete()).status).toBe(200);
+    expect((await complete()).status).toBe(200);
+    const counts: Record<string, number> = {};
+    for (const item of await eventItems(m.engagementId)) counts[item.detailType] = (counts[item.detailType] ?? 0) + 1;
+    expect(counts).toEqual({
+      TutorAssigned: 1,
+      MeetingScheduled: 1,
+      MeetingRescheduled: 1,
+      ExtraMeetingsRequested: 1,
+      SessionLogged: 1,
+      EngagementCompleted: 1,
+    });
+    const logged = (await eventItems(m.engagementId, 'SessionLogged'))[0]!;
+    expect(logged).toMatchObject({ roundId: m.roundId, detail: { meetingId, engagementId: m.engagementId, version: 1 } });
+  });
+
+  it('nobody fits: EngagementLeftUnassigned is written once, however often the acceptance is handled', async () => {
+    await retireRoster();
+    await addTutor({ languages: ['fi'] });
+    const m = await acceptedMunicipality({ language: 'en' });
+    expect((await engagementOf(m)).body.status).toBe('unassigned');
+    expect(await eventItems(m.engagementId, 'EngagementLeftUnassigned')).toHaveLength(1);
+    await settled();
+    const before = await itemCount();
+    await followSelection(
+      busEvent('ApplicationAccepted', 'sparraus.selection', {
+        applicationId: m.applicationId,
+        roundId: m.roundId,
+        via: 'selection',
+      }) as never,
+    );
+    expect(await itemCount()).toBe(before);
+    expect(await eventItems(m.engagementId, 'EngagementLeftUnassigned')).toHaveLength(1);
+  });
+
+  it('a due reminder is triggered once, with its marker on the meeting, however many schedules run at once', async () => {
+    const { tutor, m } = await coachedMunicipality();
+    const startsAt = wholeHourIn(3 * day);
+    const meetingId: string = (
+      await schedule(m, tutor, { kind: 'kickoff', startsAt, durationMinutes: 60, joinUrl: 'https://meet.example.fi/t' })
+    ).body.meetingId;
+    await settled();
+    advanceClock(Date.parse(startsAt) - now().getTime() - day + minute);
+    await Promise.all([1, 2, 3].map(() => triggerDueReminders({} as never)));
+    await tick();
+    const triggered = await eventItems(m.engagementId, 'MeetingReminderTriggered');
+    expect(triggered).toHaveLength(1);
+    expect(triggered[0]).toMatchObject({ roundId: m.roundId, detail: { meetingId, startsAt, sequence: 0 } });
+    const { Item } = await dynamo().send(
+      new GetCommand({ TableName: tableName, Key: { pk: `ENGAGEMENT#${m.engagementId}`, sk: `MEETING#${meetingId}` } }),
+    );
+    expect(Item).toMatchObject({ sequence: 0, reminderTriggeredFor: 0 });
+    expect(await mails(m.email, /^Muistutus/)).toHaveLength(1);
   });
 });
