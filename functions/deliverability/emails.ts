@@ -1,6 +1,7 @@
 // The staff email about an unreachable contact, in Finnish, Swedish and English at once: the
 // coordinators and tutors of a bilingual region read any of them.
-import { layoutEmail, type EmailContent } from '../shared/email-layout.js';
+import type { Language } from '../../schemas/common.js';
+import { renderBlocks, type EmailContent } from '../shared/email-layout.js';
 
 export interface UnreachableContactMail {
   municipalityName: string;
@@ -9,15 +10,36 @@ export interface UnreachableContactMail {
   contactName: string;
 }
 
+/** One language's texts: its part of the subject (Finnish and Swedish only) and its paragraph. */
+interface Text {
+  subject?: string;
+  paragraph: string;
+}
+
+const texts: Record<Language, (m: UnreachableContactMail) => Text> = {
+  fi: (m) => ({
+    subject: 'Yhteyshenkilön osoite ei toimi',
+    paragraph: `Kunnan ${m.municipalityName} yhteyshenkilön (${m.contactName}) osoitteeseen ${
+      m.reason === 'bounce' ? 'sähköposti ei mene perille (pysyvä palautus)' : 'vastaanottaja merkitsi viestimme roskapostiksi'
+    } sparrauksessa "${m.roundName}". Emme lähetä siihen enää viestejä. Pyydäthän kunnalta uuden yhteystiedon.`,
+  }),
+  sv: (m) => ({
+    subject: 'Kontaktpersonens adress fungerar inte',
+    paragraph: `Till ${m.municipalityName}s kontaktperson (${m.contactName}): ${
+      m.reason === 'bounce' ? 'e-posten når inte fram (permanent studs)' : 'mottagaren markerade vårt meddelande som skräppost'
+    }, i sparringen "${m.roundName}". Vi skickar inte längre till adressen. Be kommunen om en ny kontaktuppgift.`,
+  }),
+  en: (m) => ({
+    paragraph: `${m.municipalityName}'s contact (${m.contactName}): ${
+      m.reason === 'bounce' ? 'email cannot be delivered (permanent bounce)' : 'the recipient marked our email as spam'
+    }, in "${m.roundName}". We no longer send to that address. Please ask the municipality for a new contact.`,
+  }),
+};
+
+const languages: Language[] = ['fi', 'sv', 'en'];
+
 export function unreachableContactEmail(m: UnreachableContactMail): EmailContent {
-  const why = {
-    fi: m.reason === 'bounce' ? 'sähköposti ei mene perille (pysyvä palautus)' : 'vastaanottaja merkitsi viestimme roskapostiksi',
-    sv: m.reason === 'bounce' ? 'e-posten når inte fram (permanent studs)' : 'mottagaren markerade vårt meddelande som skräppost',
-    en: m.reason === 'bounce' ? 'email cannot be delivered (permanent bounce)' : 'the recipient marked our email as spam',
-  };
-  return layoutEmail('fi', `Yhteyshenkilön osoite ei toimi / Kontaktpersonens adress fungerar inte: ${m.municipalityName}`, [
-    `Kunnan ${m.municipalityName} yhteyshenkilön (${m.contactName}) osoitteeseen ${why.fi} sparrauksessa "${m.roundName}". Emme lähetä siihen enää viestejä. Pyydäthän kunnalta uuden yhteystiedon.`,
-    `Till ${m.municipalityName}s kontaktperson (${m.contactName}): ${why.sv}, i sparringen "${m.roundName}". Vi skickar inte längre till adressen. Be kommunen om en ny kontaktuppgift.`,
-    `${m.municipalityName}'s contact (${m.contactName}): ${why.en}, in "${m.roundName}". We no longer send to that address. Please ask the municipality for a new contact.`,
-  ]);
+  const parts = languages.map((l) => texts[l](m));
+  const subject = `${parts.flatMap((p) => (p.subject ? [p.subject] : [])).join(' / ')}: ${m.municipalityName}`;
+  return renderBlocks('fi', { subject, blocks: parts.map((p) => p.paragraph) });
 }

@@ -1,6 +1,6 @@
 // The intake emails, in Finnish, Swedish and English.
 import type { Language } from '../../schemas/common.js';
-import { greetings, layoutEmail, signatures, type EmailContent } from '../shared/email-layout.js';
+import { renderEmail, type EmailContent, type EmailText } from '../shared/email-layout.js';
 import { formatDateTime } from '../shared/format.js';
 
 export interface ApplicationReceivedMail {
@@ -12,40 +12,39 @@ export interface ApplicationReceivedMail {
   statusUrl: string;
 }
 
-const texts: Record<Language, (m: ApplicationReceivedMail, closes: string) => { subject: string; lines: string[] }> = {
+/** One catalogue per language; `closes` is the closing time, already in the reader's language. */
+const texts: Record<Language, (m: ApplicationReceivedMail, closes: string) => EmailText> = {
   fi: (m, closes) => ({
     subject: `Hakemus vastaanotettu: ${m.roundName}`,
-    lines: [
+    blocks: [
       `kiitos! Olemme vastaanottaneet kunnan ${m.municipalityName} hakemuksen digitukisparraukseen "${m.roundName}".`,
       `Haku päättyy ${closes}. Sen jälkeen valitsemme mukaan tulevat kunnat ja kerromme tuloksesta sähköpostitse.`,
       `Hakemuksen tilan näet ja voit tarvittaessa perua hakemuksen tästä linkistä:`,
-      m.statusUrl,
+      { link: m.statusUrl },
     ],
   }),
   sv: (m, closes) => ({
     subject: `Ansökan mottagen: ${m.roundName}`,
-    lines: [
+    blocks: [
       `tack! Vi har tagit emot ${m.municipalityName}s ansökan till digistödssparringen "${m.roundName}".`,
       `Ansökningstiden går ut ${closes}. Därefter väljer vi kommunerna och meddelar resultatet per e-post.`,
       `Ansökans status ser du, och du kan återkalla ansökan, via den här länken:`,
-      m.statusUrl,
+      { link: m.statusUrl },
     ],
   }),
   en: (m, closes) => ({
     subject: `Application received: ${m.roundName}`,
-    lines: [
+    blocks: [
       `thank you! We have received the application of ${m.municipalityName} to the digital-support coaching round "${m.roundName}".`,
       `Applications close ${closes}. We then select the municipalities and tell you the result by email.`,
       `You can follow your application, and withdraw it if needed, at this link:`,
-      m.statusUrl,
+      { link: m.statusUrl },
     ],
   }),
 };
 
 export function applicationReceivedEmail(mail: ApplicationReceivedMail): EmailContent {
-  const { subject, lines } = texts[mail.language](mail, formatDateTime(mail.closesAt, mail.language));
-  const paragraphs = [greetings[mail.language](mail.contactName), ...lines, signatures[mail.language]];
-  return layoutEmail(mail.language, subject, paragraphs, [mail.statusUrl]);
+  return renderEmail(mail.language, mail.contactName, texts[mail.language](mail, formatDateTime(mail.closesAt, mail.language)));
 }
 
 export interface StatusLinkMail {

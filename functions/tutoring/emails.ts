@@ -2,20 +2,10 @@
 // reminders, the follow-up after a session, extra-meeting requests and the closing summary.
 import type { MeetingKind } from '../../schemas/api/engagements.js';
 import type { Language } from '../../schemas/common.js';
-import { escapeHtml, formatDateTime } from '../shared/format.js';
+import { renderEmail, type EmailContent, type EmailText as Text } from '../shared/email-layout.js';
+import { formatDateTime } from '../shared/format.js';
 
-/** A paragraph, a bulleted list, or a link on its own line. */
-type Block = string | { list: string[] } | { link: string };
-interface Text {
-  subject: string;
-  blocks: Block[];
-}
-
-export interface RenderedMail {
-  subject: string;
-  text: string;
-  html: string;
-}
+export type RenderedMail = EmailContent;
 
 const kindLabels: Record<Language, Record<MeetingKind, string>> = {
   fi: { kickoff: 'aloituskeskustelu', 'follow-up': 'jatkotapaaminen', extra: 'lisätapaaminen' },
@@ -28,32 +18,6 @@ const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** The meeting's kind in the reader's language, e.g. "aloituskeskustelu". */
 export function meetingKindLabel(kind: MeetingKind, language: Language): string {
   return kindLabels[language][kind];
-}
-
-const greetings: Record<Language, (name: string) => string> = {
-  fi: (n) => `Hei ${n},`,
-  sv: (n) => `Hej ${n},`,
-  en: (n) => `Hello ${n},`,
-};
-const signatures: Record<Language, string> = {
-  fi: 'Ystävällisin terveisin,\nDigitukisparrauksen koordinaattorit',
-  sv: 'Med vänliga hälsningar,\nDigistödssparringens koordinatorer',
-  en: 'Kind regards,\nThe coaching round coordinators',
-};
-
-function render(language: Language, recipientName: string, { subject, blocks }: Text): RenderedMail {
-  const all: Block[] = [greetings[language](recipientName), ...blocks, signatures[language]];
-  const text = all
-    .map((b) => (typeof b === 'string' ? b : 'list' in b ? b.list.map((item) => `- ${item}`).join('\n') : b.link))
-    .join('\n\n');
-  const html = all
-    .map((b) => {
-      if (typeof b === 'string') return `<p>${escapeHtml(b).replace(/\n/g, '<br>')}</p>`;
-      if ('list' in b) return `<ul>${b.list.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;
-      return `<p><a href="${escapeHtml(b.link)}">${escapeHtml(b.link)}</a></p>`;
-    })
-    .join('\n');
-  return { subject, text, html: `<!doctype html><html lang="${language}"><body>${html}</body></html>` };
 }
 
 function hours(minutes: number, language: Language): string {
@@ -110,7 +74,7 @@ export function tutorAssignedToContactEmail(m: TutorAssignedToContactMail): Rend
       ],
     },
   };
-  return render(m.language, m.contactName, texts[m.language]);
+  return renderEmail(m.language, m.contactName, texts[m.language]);
 }
 
 export interface TutorAssignedToTutorMail {
@@ -167,7 +131,7 @@ export function tutorAssignedToTutorEmail(m: TutorAssignedToTutorMail): Rendered
       ],
     },
   };
-  return render(m.language, m.tutorName, texts[m.language]);
+  return renderEmail(m.language, m.tutorName, texts[m.language]);
 }
 
 export interface TutorReleasedMail {
@@ -205,7 +169,7 @@ export function tutorReleasedEmail(m: TutorReleasedMail): RenderedMail {
       ],
     },
   };
-  return render(m.language, m.tutorName, texts[m.language]);
+  return renderEmail(m.language, m.tutorName, texts[m.language]);
 }
 
 export interface UnassignedMail {
@@ -244,7 +208,7 @@ export function engagementUnassignedEmail(m: UnassignedMail): RenderedMail {
     },
   };
   const greeting: Record<Language, string> = { fi: 'koordinaattori', sv: 'koordinator', en: 'coordinator' };
-  return render(m.language, greeting[m.language], texts[m.language]);
+  return renderEmail(m.language, greeting[m.language], texts[m.language]);
 }
 
 // --- Meetings -------------------------------------------------------------------------------------
@@ -404,7 +368,7 @@ export function meetingEmail(m: MeetingMail): RenderedMail {
     sv: 'Möten och ansökans status:',
     en: 'Your meetings and application:',
   }[m.language];
-  return render(
+  return renderEmail(
     m.language,
     m.recipientName,
     m.statusUrl ? { ...text, blocks: [...text.blocks, statusLabel, { link: m.statusUrl }] } : text,
@@ -473,7 +437,7 @@ export function followUpEmail(m: FollowUpMail): RenderedMail {
       ],
     },
   };
-  return render(m.language, m.contactName, texts[m.language]);
+  return renderEmail(m.language, m.contactName, texts[m.language]);
 }
 
 export interface LogNudgeMail {
@@ -513,7 +477,7 @@ export function logNudgeEmail(m: LogNudgeMail): RenderedMail {
       ],
     },
   };
-  return render(m.language, m.tutorName, texts[m.language]);
+  return renderEmail(m.language, m.tutorName, texts[m.language]);
 }
 
 export interface ExtraMeetingsMail {
@@ -558,7 +522,7 @@ export function extraMeetingsEmail(m: ExtraMeetingsMail): RenderedMail {
       ],
     },
   };
-  return render(m.language, m.recipientName, texts[m.language]);
+  return renderEmail(m.language, m.recipientName, texts[m.language]);
 }
 
 export interface SummaryMail {
@@ -618,5 +582,5 @@ export function summaryEmail(m: SummaryMail): RenderedMail {
       ],
     },
   };
-  return render(m.language, m.contactName, texts[m.language]);
+  return renderEmail(m.language, m.contactName, texts[m.language]);
 }
