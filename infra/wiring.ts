@@ -82,7 +82,7 @@ export const httpRoutes = {
   'POST /tutors': { handler: 'tutoring/create-tutor', role: 'coordinator' },
   'GET /tutors': { handler: 'tutoring/list-tutors', role: 'coordinator' },
   'PATCH /tutors/{tutorId}': { handler: 'tutoring/update-tutor', role: 'coordinator' },
-  'POST /engagements/{engagementId}/tutor': { handler: 'tutoring/assign-tutor', role: 'coordinator', needs: ['publish-events'] },
+  'POST /engagements/{engagementId}/tutor': { handler: 'tutoring/assign-tutor', role: 'coordinator' },
   'GET /rounds/{roundId}/engagements': { handler: 'tutoring/list-round-engagements', role: 'coordinator' },
   'GET /me/engagements': { handler: 'tutoring/list-my-engagements', role: 'tutor' },
   'GET /engagements/{engagementId}': { handler: 'tutoring/get-engagement', role: 'tutor', alsoFor: ['coordinator'] },
@@ -90,30 +90,25 @@ export const httpRoutes = {
     handler: 'tutoring/schedule-meeting',
     role: 'tutor',
     alsoFor: ['coordinator'],
-    needs: ['publish-events'],
   },
   'PATCH /meetings/{meetingId}': {
     handler: 'tutoring/change-meeting',
     role: 'tutor',
     alsoFor: ['coordinator'],
-    needs: ['publish-events'],
   },
   'POST /meetings/{meetingId}/log': {
     handler: 'tutoring/log-session',
     role: 'tutor',
     alsoFor: ['coordinator'],
-    needs: ['publish-events'],
   },
   'POST /engagements/{engagementId}/complete': {
     handler: 'tutoring/complete-engagement',
     role: 'tutor',
     alsoFor: ['coordinator'],
-    needs: ['publish-events'],
   },
   'POST /applications/{applicationId}/extra-meetings': {
     handler: 'tutoring/request-extra-meetings',
     role: 'public',
-    needs: ['publish-events'],
   },
 
   'POST /rounds/{roundId}/webinars': { handler: 'webinar/create-webinar', role: 'coordinator', needs: ['publish-events'] },
@@ -196,7 +191,6 @@ export const eventRules = {
   },
   OpenAndCloseEngagements: {
     handler: 'tutoring/follow-selection',
-    needs: ['publish-events'],
     pattern: patternFor('ApplicationAccepted', 'ApplicationWithdrawn'),
   },
   NotifyMeeting: {
@@ -273,7 +267,7 @@ export const scheduleRules = {
   RetryOutbox: { handler: 'deliverability/retry-outbox', expression: 'rate(1 minute)', needs: ['send-email'] },
   SelectDueRounds: { handler: 'selection/select-due-rounds', expression: 'rate(1 minute)' },
   ExpireOffers: { handler: 'selection/expire-offers', expression: 'rate(1 minute)' },
-  TriggerMeetingReminders: { handler: 'tutoring/trigger-due-reminders', expression: 'rate(1 minute)', needs: ['publish-events'] },
+  TriggerMeetingReminders: { handler: 'tutoring/trigger-due-reminders', expression: 'rate(1 minute)' },
   ResumeInvitationBatches: {
     handler: 'webinar/resume-invitation-batches',
     expression: 'rate(1 minute)',

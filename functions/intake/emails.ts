@@ -55,35 +55,34 @@ export interface StatusLinkMail {
   statusUrl: string;
 }
 
-const statusLinkTexts: Record<Language, (m: StatusLinkMail) => { subject: string; lines: string[] }> = {
+/** The status link asked for again: one catalogue per language. */
+const statusLinkTexts: Record<Language, (m: StatusLinkMail) => EmailText> = {
   fi: (m) => ({
     subject: `Linkki hakemukseen: ${m.roundName}`,
-    lines: [
+    blocks: [
       `pyysit linkkiä kunnan ${m.municipalityName} hakemukseen digitukisparraukseen "${m.roundName}". Tästä näet hakemuksen tilan:`,
-      m.statusUrl,
+      { link: m.statusUrl },
       'Jos et pyytänyt linkkiä, voit jättää tämän viestin huomiotta.',
     ],
   }),
   sv: (m) => ({
     subject: `Länk till ansökan: ${m.roundName}`,
-    lines: [
+    blocks: [
       `du bad om länken till ${m.municipalityName}s ansökan till digistödssparringen "${m.roundName}". Här ser du ansökans status:`,
-      m.statusUrl,
+      { link: m.statusUrl },
       'Om du inte bad om länken kan du bortse från det här meddelandet.',
     ],
   }),
   en: (m) => ({
     subject: `Link to your application: ${m.roundName}`,
-    lines: [
+    blocks: [
       `you asked for the link to the application of ${m.municipalityName} to the coaching round "${m.roundName}". Here you can follow it:`,
-      m.statusUrl,
+      { link: m.statusUrl },
       'If you did not ask for it, you can ignore this message.',
     ],
   }),
 };
 
 export function statusLinkEmail(mail: StatusLinkMail): EmailContent {
-  const { subject, lines } = statusLinkTexts[mail.language](mail);
-  const paragraphs = [greetings[mail.language](mail.contactName), ...lines, signatures[mail.language]];
-  return layoutEmail(mail.language, subject, paragraphs, [mail.statusUrl]);
+  return renderEmail(mail.language, mail.contactName, statusLinkTexts[mail.language](mail));
 }
