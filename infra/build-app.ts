@@ -1,12 +1,14 @@
-// Builds the sparraus CDK app (its three stacks, cdk-nag checks) without synthesizing it, for app.ts and test/infra alike.
+// Builds the sparraus CDK app (its four stacks, cdk-nag checks) without synthesizing it, for app.ts and test/infra alike.
 import { App, CrossStackReferences, ReferenceStrength, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { EdgeStack } from './edge.js';
 import { StatefulStack } from './stateful-stack.js';
 import { SitePagesStack, signInPath } from './site.js';
 import { StatelessStack } from './stateless-stack.js';
 
 export interface SparrausApp {
   readonly app: App;
+  readonly edge: EdgeStack;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
   readonly site: SitePagesStack;
@@ -22,11 +24,19 @@ export function buildApp(props?: AppProps): SparrausApp {
   // the stacks are environment-agnostic, which nothing here needs to avoid.
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
 
+  // The web ACL of the pages' distribution: CloudFront takes web ACLs from us-east-1 only.
+  const edge = new EdgeStack(app, 'SparrausEdge', {
+    env,
+    description: "sparraus edge: the AWS WAF web ACL (rate limit per client IP) of the pages' CloudFront distribution",
+  });
   const stateful = new StatefulStack(app, 'SparrausStateful', {
     env,
+    webAclArn: edge.webAclArn(),
     description:
       "sparraus data: DynamoDB table, event bus and archive, Cognito user pool and hosted UI, the pages' bucket and CloudFront distribution",
   });
+  // The distribution reads the ARN through a weak reference (EdgeStack.webAclArn): deploy the edge first.
+  stateful.addStackDependency(edge, 'the distribution names the web ACL');
   const stateless = new StatelessStack(app, 'SparrausStateless', {
     env,
     description: 'sparraus compute: Lambda functions, HTTP API, event rules and schedules',
@@ -53,5 +63,5 @@ export function buildApp(props?: AppProps): SparrausApp {
   // acknowledged with Validations.of(construct).acknowledge() next to the construct concerned.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
 
-  return { app, stateful, stateless, site };
+  return { app, edge, stateful, stateless, site };
 }

@@ -63,6 +63,11 @@ const viewerRequestCode = `function handler(event) {
   return request;
 }`;
 
+export interface SiteHostingProps {
+  /** ARN of the CLOUDFRONT-scope web ACL in front of the distribution (infra/edge.ts). */
+  readonly webAclArn: string;
+}
+
 export class SiteHosting extends Construct {
   readonly bucket: IBucket;
   readonly distribution: IDistribution;
@@ -73,7 +78,7 @@ export class SiteHosting extends Construct {
   /** Name of the export of the bucket's ARN, which the pages' stack imports (SitePagesStack). */
   readonly bucketArnExport: string;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: SiteHostingProps) {
     super(scope, id);
 
     // Access logs name viewers' IP addresses: kept 90 days (as the API's access logs), then expired.
@@ -165,17 +170,14 @@ export class SiteHosting extends Construct {
       logFilePrefix: 'cloudfront/',
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
+      // AWS WAF with a rate limit per client IP (infra/edge.ts).
+      webAclId: props.webAclArn,
     });
     Validations.of(distribution).acknowledge(
       {
         id: 'AwsSolutions-CFR1',
         reason:
           'No geo restriction: the pages are public (open rounds, application and status pages, webinar registration) and contacts or tutors may open them from abroad; the API enforces who sees what.',
-      },
-      {
-        id: 'AwsSolutions-CFR2',
-        reason:
-          'No WAF web ACL: the distribution serves only static files from S3 (GET/HEAD); the dynamic surface is the HTTP API, whose stage throttles every route. A web ACL costs more than this static site risks.',
       },
       {
         id: 'AwsSolutions-CFR4',

@@ -35,10 +35,15 @@ export interface StatefulResources {
   readonly hostedUiUrl: string;
 }
 
+export interface StatefulStackProps extends StackProps {
+  /** ARN of the web ACL in front of the pages' distribution (infra/edge.ts, in us-east-1). */
+  readonly webAclArn: string;
+}
+
 export class StatefulStack extends Stack {
   readonly resources: StatefulResources;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
 
     const { partitionKey, sortKey, gsi1, ttlAttribute } = tableKeys;
@@ -102,7 +107,7 @@ export class StatefulStack extends Stack {
     }
     // The pages: bucket and CloudFront distribution (infra/site.ts). Here rather than in the stateless
     // stack because the web client's callback URLs name the distribution.
-    const site = new SiteHosting(this, 'Site');
+    const site = new SiteHosting(this, 'Site', { webAclArn: props.webAclArn });
 
     // The hosted UI at sparraus-<account id>.auth.<region>.amazoncognito.com: a prefix must be unique
     // in the region, and the account id makes it so without a parameter to choose.

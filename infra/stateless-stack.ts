@@ -3,7 +3,7 @@
 // schedules, dead-letter queues and alarms; all built from the wiring table.
 import { CfnOutput, CfnParameter, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, CorsHttpMethod, HttpApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
@@ -23,12 +23,14 @@ import { coordinatorEmailsEnv } from '../functions/tutoring/coordinators.js';
 import { AlarmsStack } from './alarms.js';
 import {
   capabilities,
+  capabilityOf,
   CapabilityStack,
   constructName,
   newDeadLetterQueue,
   type CapabilityShared,
   type NeedAccess,
 } from './capability-stack.js';
+import { publicWriteRoutes, publicWriteThrottle, stageThrottle } from './edge.js';
 import { OutboxPipe } from './outbox-pipe.js';
 import { tableGrantOf } from './table-grants.js';
 import { eventBusName, forwardRuleName, handlerTag, ruleName } from './names.js';
@@ -224,10 +226,10 @@ export class StatelessStack extends Stack {
 
     // --- HTTP API ------------------------------------------------------------------------------
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
-    api.addStage('DefaultStage', {
+    const stage = api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: 50, burstLimit: 100 },
+      throttle: stageThrottle,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         // No IP address or user agent: the log is for operations, not for tracking people.
@@ -246,6 +248,25 @@ export class StatelessStack extends Stack {
         ),
       },
     });
+
+    // The public write routes get their own, lower throttle (infra/edge.ts); the HTTP API's L2 stage
+    // takes only the default, so the route settings go on the CfnStage. (RouteSettings is untyped JSON
+    // there, written as CloudFormation spells it.)
+    const cfnStage = stage.node.defaultChild as CfnStage;
+    cfnStage.routeSettings = Object.fromEntries(
+      publicWriteRoutes.map((routeKey) => [
+        routeKey,
+        { ThrottlingRateLimit: publicWriteThrottle.rateLimit, ThrottlingBurstLimit: publicWriteThrottle.burstLimit },
+      ]),
+    );
+    // A stage's route settings must name routes that exist, so the stage waits for their stacks.
+    for (const routeKey of publicWriteRoutes) {
+      const route: HttpRoute = httpRoutes[routeKey];
+      if (route.role !== 'public') throw new Error(`publicWriteRoutes: ${routeKey} is no public route`);
+      const owner = capabilityStacks.find((c) => c.capability === capabilityOf(route.handler));
+      if (!owner) throw new Error(`publicWriteRoutes: no capability stack has ${routeKey}`);
+      cfnStage.node.addDependency(owner.node.findChild(`Route${constructName(routeKey)}`));
+    }
 
     // --- AWS service events ----------------------------------------------------------------------
     // AWS services (SES here) put their events on the default bus only. For each eventRules entry on
@@ -314,7 +335,11 @@ function publicRouteReason(routeKey: RouteKey, route: HttpRoute): string {
   // Routes about one person's application or registration carry the id of that record in the path.
   return /\{(applicationId|registrationId)\}/.test(routeKey)
     ? `${contract} The handler answers only to the secret token mailed to that person${bearer ? ` or to ${bearer}` : ''}, so the id alone reveals none of its content.`
-    : `${contract} It serves or accepts only what anyone may see or submit${bearer ? ` (and takes ${bearer})` : ''}; the stage throttles it.`;
+    : `${contract} It serves or accepts only what anyone may see or submit${bearer ? ` (and takes ${bearer})` : ''}; ${
+        (publicWriteRoutes as readonly string[]).includes(routeKey)
+          ? 'its own route throttle, below the stage default, limits it (infra/edge.ts)'
+          : 'the stage throttles it'
+      }.`;
 }
 
 /** Handlers behind a route with `acceptsBearer`: they verify bearer tokens themselves and need JWT_ISSUER/JWT_AUDIENCE. */

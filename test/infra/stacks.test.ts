@@ -586,7 +586,6 @@ describe('cdk-nag (AWS Solutions)', () => {
     expect(sorted(new Set(site.map((a) => `${a.path.replace(/[0-9A-F]{32}256MiB$/, '')} ${a.id.replace(/\[.*/, '')}`)))).toEqual(
       sorted([
         'SparrausStateful/Site/Distribution AwsSolutions-CFR1',
-        'SparrausStateful/Site/Distribution AwsSolutions-CFR2',
         'SparrausStateful/Site/Distribution AwsSolutions-CFR4',
         'SparrausStateful/Site/Logs AwsSolutions-S1',
         'SparrausStateful/Site/Logs CloudFormation-Validate::W3045',
