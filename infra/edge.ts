@@ -16,6 +16,7 @@ import type { RouteKey } from './wiring.js';
 export const publicWriteRoutes = [
   'POST /rounds/{roundId}/applications',
   'POST /webinars/{webinarId}/registrations',
+  'POST /rounds/{roundId}/status-link',
 ] as const satisfies readonly RouteKey[];
 
 /** The stage default, which every route not in `publicWriteRoutes` keeps (staff and token routes). */
