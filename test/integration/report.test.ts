@@ -26,7 +26,7 @@ import { RoundReport, type ReportStage } from '../../schemas/api/report.js';
 import type { BusEvent, LocalEventBus } from '../../local/event-bus.js';
 import { httpEvent, lambdaContext } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { callRoute, coordinatorClaims } from '../support/invoke.js';
+import { callRoute, coordinatorClaims, detailOf as relayedDetailOf } from '../support/invoke.js';
 
 let bus: LocalEventBus;
 let settled: () => Promise<void>;
@@ -77,7 +77,8 @@ const stageOfEvent: Record<string, ReportStage | undefined> = {
 };
 
 type Detail = Record<string, unknown>;
-const detailOf = (e: BusEvent) => e.detail as Detail;
+// Relayed events (the outbox) carry their detail inside the relay's envelope; direct ones as is.
+const detailOf = (e: BusEvent) => relayedDetailOf<Detail>(e);
 const ofType = (events: readonly BusEvent[], type: string) => events.filter((e) => e['detail-type'] === type).map(detailOf);
 const distinct = (values: unknown[]) => new Set(values.map(String));
 
