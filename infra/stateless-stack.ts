@@ -139,10 +139,6 @@ export class StatelessStack extends Stack {
     // What each need of the wiring table grants, and the settings that only a handler with that need
     // reads. Every handler gets its log group and the table; nothing else is granted.
     const access: Record<Need, NeedAccess> = {
-      'publish-events': {
-        grant: (fn) => eventBus.grantPutEventsTo(fn),
-        environment: { [envNames.eventBusName]: eventBus.eventBusName },
-      },
       'send-email': {
         grant: (fn) => fn.addToRolePolicy(sendEmail),
         environment: {

@@ -22,7 +22,7 @@ export const roleGroups = { coordinator: 'coordinators', tutor: 'tutors' } as co
 export type HandlerId = `${string}/${string}`;
 
 /** AWS access a handler needs beyond its table: the stack grants exactly these. */
-export type Need = 'publish-events' | 'send-email';
+export type Need = 'send-email';
 
 export interface HttpRoute {
   readonly handler: HandlerId;
@@ -111,19 +111,18 @@ export const httpRoutes = {
     role: 'public',
   },
 
-  'POST /rounds/{roundId}/webinars': { handler: 'webinar/create-webinar', role: 'coordinator', needs: ['publish-events'] },
+  'POST /rounds/{roundId}/webinars': { handler: 'webinar/create-webinar', role: 'coordinator' },
   'GET /webinars/{webinarId}': { handler: 'webinar/get-webinar', role: 'public' },
-  'PATCH /webinars/{webinarId}': { handler: 'webinar/update-webinar', role: 'coordinator', needs: ['publish-events'] },
+  'PATCH /webinars/{webinarId}': { handler: 'webinar/update-webinar', role: 'coordinator' },
   'POST /webinars/{webinarId}/invitations': {
     handler: 'webinar/request-invitations',
     role: 'coordinator',
-    needs: ['publish-events'],
   },
   'GET /webinars/{webinarId}/invitations/{batchId}': { handler: 'webinar/get-invitation-batch', role: 'coordinator' },
-  'POST /webinars/{webinarId}/attendance': { handler: 'webinar/mark-attendance', role: 'coordinator', needs: ['publish-events'] },
+  'POST /webinars/{webinarId}/attendance': { handler: 'webinar/mark-attendance', role: 'coordinator' },
   'GET /webinars/{webinarId}/registrations': { handler: 'webinar/list-registrations', role: 'coordinator' },
-  'POST /webinars/{webinarId}/registrations': { handler: 'webinar/register', role: 'public', needs: ['publish-events'] },
-  'DELETE /registrations/{registrationId}': { handler: 'webinar/cancel-registration', role: 'public', needs: ['publish-events'] },
+  'POST /webinars/{webinarId}/registrations': { handler: 'webinar/register', role: 'public' },
+  'DELETE /registrations/{registrationId}': { handler: 'webinar/cancel-registration', role: 'public' },
   'POST /privacy/export': { handler: 'privacy/export-person', role: 'coordinator' },
   'POST /privacy/erase': { handler: 'privacy/erase-person', role: 'coordinator' },
   'GET /rounds/{roundId}/report': { handler: 'reporting/get-report', role: 'coordinator' },
@@ -213,7 +212,7 @@ export const eventRules = {
   },
   SendWebinarInvitations: {
     handler: 'webinar/send-invitations',
-    needs: ['publish-events', 'send-email'],
+    needs: ['send-email'],
     pattern: patternFor('InvitationsRequested', 'InvitationBatchProgressed'),
   },
   NotifyRegistrant: {
@@ -229,7 +228,6 @@ export const eventRules = {
   },
   FillFreeSeats: {
     handler: 'webinar/fill-free-seats',
-    needs: ['publish-events'],
     pattern: patternFor('RegistrationCancelled', 'WebinarUpdated'),
   },
   // The situational picture: reads and writes only the table, so it needs nothing more.
@@ -271,10 +269,9 @@ export const scheduleRules = {
   ResumeInvitationBatches: {
     handler: 'webinar/resume-invitation-batches',
     expression: 'rate(1 minute)',
-    needs: ['publish-events'],
   },
   SendWebinarNotices: { handler: 'webinar/send-due-notices', expression: 'rate(1 minute)', needs: ['send-email'] },
-  SweepWebinarSeats: { handler: 'webinar/sweep-seats', expression: 'rate(1 minute)', needs: ['publish-events'] },
+  SweepWebinarSeats: { handler: 'webinar/sweep-seats', expression: 'rate(1 minute)' },
 } as const satisfies Record<string, ScheduleRule>;
 
 /** Every handler id named anywhere in the table, once. */

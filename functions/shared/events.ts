@@ -1,50 +1,12 @@
-// Publishing to and receiving from the event bus, typed by the event catalogue.
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+// Receiving events from the bus, typed by the event catalogue. Nothing here publishes: commands write
+// their events as items of their own transaction (outbox.ts) and the relay puts them on the bus.
 import type { EventBridgeEvent, ScheduledEvent } from 'aws-lambda';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { eventCatalogue, type DetailType, type EventDetail } from '../../schemas/events/catalogue.js';
 import { RelayedEventDetail } from '../../schemas/events/stored.js';
-import { eventBridge } from './aws.js';
 import { now } from './clock.js';
-import { config } from './config.js';
-import { correlationId, withCorrelation } from './correlation.js';
+import { withCorrelation } from './correlation.js';
 import { withLogKeys } from './logger.js';
-
-export class PublishFailedError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PublishFailedError';
-  }
-}
-
-/** Publishes one event. The detail is validated against the catalogue first, so no malformed event leaves. */
-export async function publish<T extends DetailType>(detailType: T, detail: EventDetail<T>): Promise<void> {
-  await publishAll([{ detailType, detail }]);
-}
-
-export async function publishAll(events: { detailType: DetailType; detail: unknown }[]): Promise<void> {
-  // PutEvents takes at most 10 entries per call.
-  for (let i = 0; i < events.length; i += 10) {
-    const entries = events.slice(i, i + 10).map(({ detailType, detail }) => {
-      const entry = eventCatalogue[detailType];
-      return {
-        EventBusName: config.eventBusName(),
-        Source: entry.source,
-        DetailType: detailType,
-        // `_meta` rides along outside the contract (parsing strips it), for tracing only.
-        Detail: JSON.stringify({ ...entry.detail.parse(detail), _meta: { correlationId: correlationId() } }),
-        Time: now(),
-      };
-    });
-    const result = await eventBridge().send(new PutEventsCommand({ Entries: entries }));
-    if (result.FailedEntryCount) {
-      const failed = (result.Entries ?? []).find((e) => e.ErrorCode);
-      throw new PublishFailedError(
-        `${result.FailedEntryCount} event(s) were not accepted: ${failed?.ErrorCode} ${failed?.ErrorMessage ?? ''}`,
-      );
-    }
-  }
-}
 
 export type DetailHandlers = {
   [T in DetailType]?: (detail: EventDetail<T>, event: EventBridgeEvent<T, unknown>) => Promise<void>;

@@ -7,9 +7,9 @@ import { intakeStore } from '../intake/store-instance.js';
 import { newAccessToken } from '../shared/access.js';
 import { now } from '../shared/clock.js';
 import { config } from '../shared/config.js';
-import { publish } from '../shared/events.js';
 import { logger } from '../shared/logger.js';
 import { EmailInProgressError, sendOnce } from '../shared/mailer.js';
+import { event } from '../shared/outbox.js';
 import { batchLeft, invitationRecipients, invitationUrl, type Invitation, type InvitationBatch, type Webinar } from './domain.js';
 import { webinarEmail } from './emails.js';
 import { Pacer, forEachLimited, sendersFor } from './pacing.js';
@@ -97,16 +97,15 @@ export async function runInvitationBatch(
 
   const current = (await store.getBatch(webinarId, batchId))!;
   const left = batchLeft(current);
+  const round = { roundId: webinar.roundId };
   if (left === 0) {
-    // Announced before the batch is marked done: a crash in between announces it again, never not at all.
-    await publish('InvitationsSent', {
-      webinarId,
-      batchId,
-      sent: current.sent,
-      failed: current.failed,
-      skipped: current.skipped,
-    });
-    await store.finishBatch(current, now().toISOString());
+    // Marked done and announced in one transaction: a batch found done already announces nothing.
+    const sent = event(
+      'InvitationsSent',
+      { webinarId, batchId, sent: current.sent, failed: current.failed, skipped: current.skipped },
+      round,
+    );
+    await store.finishBatch(current, now().toISOString(), [sent]);
     logger.info('invitation batch done', {
       webinarId,
       batchId,
@@ -116,10 +115,15 @@ export async function runInvitationBatch(
     });
     return 'done';
   }
-  await store.releaseBatch(webinarId, batchId, owner);
-  logger.info('invitation batch paused', { webinarId, batchId, settled, left, throttled });
+  // Something moved: the next invocation is asked for in the same transaction that lets go of the
+  // batch. Nothing moved (mail in flight elsewhere): the batch is let go, and the schedule looks again.
+  const next =
+    settled === 0
+      ? []
+      : [event('InvitationBatchProgressed', { webinarId, batchId, sent: current.sent, failed: current.failed, left }, round)];
+  const released = await store.releaseBatch(webinarId, batchId, owner, next);
+  logger.info('invitation batch paused', { webinarId, batchId, settled, left, throttled, released });
   if (settled === 0) return 'stalled';
-  await publish('InvitationBatchProgressed', { webinarId, batchId, sent: current.sent, failed: current.failed, left });
   return 'continued';
 }
 

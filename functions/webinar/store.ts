@@ -1,15 +1,17 @@
 // DynamoDB access for webinars: the webinar with its seat and waiting-list counters, registrations
-// with their one-per-email guard, invitations (per-recipient state) and invitation batches.
+// with their one-per-email guard, invitations (per-recipient state) and invitation batches. A change
+// that announces something takes its events and writes them in the same transaction (the outbox).
 import {
   ConditionalCheckFailedException,
   TransactionCanceledException,
   TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/aws.js';
-import { transactWrite } from '../shared/transactions.js';
 import { ServiceUnavailableError } from '../shared/errors.js';
+import { eventParts, type PendingEvent } from '../shared/outbox.js';
+import { part, transact, TransactionRefused, type TransactPart } from '../shared/transactions.js';
 import type { Invitation, InvitationBatch, Registration, Webinar, WebinarChange } from './domain.js';
 
 // Key layout (single table):
@@ -26,8 +28,6 @@ export const batchKey = (webinarId: string, batchId: string) => ({ pk: `WEBINAR#
 const openBatches = 'INVITATION-BATCHES#OPEN';
 const batchQueue = (batchId: string, state: 'QUEUED' | 'FAILED') => `BATCH#${batchId}#${state}`;
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
 const strip = <T>(item: Record<string, unknown>): T => {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, ...rest } = item;
   return rest as T;
@@ -42,8 +42,10 @@ const seatFreeForNewcomer = 'confirmed < seats AND waitlistSeq = waitlistLeft';
 const newcomerWaits = '(confirmed >= seats OR waitlistSeq > waitlistLeft)';
 /** A freed seat can go to the first of the waiting list. */
 const seatFree = 'confirmed < seats';
-
-import { TransactionRefused } from '../shared/transactions.js';
+/** Attendance is not already recorded as :attended (marking it again is no change, and announces nothing). */
+const attendanceDiffers = '(attribute_not_exists(attended) OR attended <> :attended)';
+/** A batch is still to send and no live sender holds it (its lease is absent or ran out by :now). */
+const batchOpenAndFree = 'attribute_exists(pk) AND #status <> :done AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)';
 
 export { TransactionRefused };
 
@@ -83,25 +85,37 @@ export type TicketOutcome =
 export class WebinarStore {
   constructor(private readonly tableName: string) {}
 
-  private transact(items: TransactItem[]): Promise<void> {
-    return transactWrite(items, { retryForMs: conflictRetryMs });
+  /**
+   * Writes the state change's parts and its events in one transaction: the events exist exactly
+   * when the change committed. A refusal names the state part whose condition failed.
+   */
+  private write(parts: TransactPart[], events: readonly PendingEvent[], at?: string): Promise<void> {
+    return transact([...parts, ...eventParts(events, { tableName: this.tableName, ...(at ? { at } : {}) })], {
+      retryForMs: conflictRetryMs,
+    });
   }
 
   // --- Webinars ----------------------------------------------------------------------------------
 
-  async putNewWebinar(webinar: Webinar): Promise<void> {
-    await dynamo().send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...webinarKey(webinar.webinarId),
-          type: 'webinar',
-          gsi1pk: 'WEBINARS',
-          gsi1sk: `${webinar.startsAt}#${webinar.webinarId}`,
-          ...webinar,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+  async putNewWebinar(webinar: Webinar, events: readonly PendingEvent[]): Promise<void> {
+    await this.write(
+      [
+        part('webinar', {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...webinarKey(webinar.webinarId),
+              type: 'webinar',
+              gsi1pk: 'WEBINARS',
+              gsi1sk: `${webinar.startsAt}#${webinar.webinarId}`,
+              ...webinar,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        }),
+      ],
+      events,
+      webinar.createdAt,
     );
   }
 
@@ -123,9 +137,15 @@ export class WebinarStore {
 
   /**
    * Applies a coordinator's change. Seats never go below the seats already taken: that is part of
-   * the write's condition, since registrations may land between our read and this write.
+   * the write's condition, since registrations may land between our read and this write. Undefined
+   * when the condition failed (nothing, events included, was written); else the webinar as it is now.
    */
-  async updateWebinar(webinarId: string, change: WebinarChange, reschedules: boolean): Promise<Webinar | undefined> {
+  async updateWebinar(
+    webinarId: string,
+    change: WebinarChange,
+    reschedules: boolean,
+    events: readonly PendingEvent[],
+  ): Promise<Webinar | undefined> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets = Object.entries(change)
@@ -147,24 +167,27 @@ export class WebinarStore {
     const conditions = ['attribute_exists(pk)'];
     if (change.seats !== undefined) conditions.push('confirmed <= :seats');
     try {
-      const { Attributes } = await retryingConflicts(() =>
-        dynamo().send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: webinarKey(webinarId),
-            UpdateExpression: `SET ${sets.join(', ')}${adds}`,
-            ConditionExpression: conditions.join(' AND '),
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-            ReturnValues: 'ALL_NEW',
+      await this.write(
+        [
+          part('webinar', {
+            Update: {
+              TableName: this.tableName,
+              Key: webinarKey(webinarId),
+              UpdateExpression: `SET ${sets.join(', ')}${adds}`,
+              ConditionExpression: conditions.join(' AND '),
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            },
           }),
-        ),
+        ],
+        events,
       );
-      return Attributes ? strip<Webinar>(Attributes) : undefined;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
+      if (error instanceof TransactionRefused && error.refused('webinar')) return undefined;
       throw error;
     }
+    // A transaction returns no values: read the webinar as the change left it (and whatever came since).
+    return this.getWebinar(webinarId);
   }
 
   async markNoticesDone(webinarId: string, kind: 'reminder' | 'thanks', at: string): Promise<void> {
@@ -267,38 +290,43 @@ export class WebinarStore {
   }
 
   /**
-   * Stores a new registration with its email guard, in one transaction. Returns `duplicate` with
-   * the registration id that already holds the email.
+   * Stores a new registration with its email guard and its events, in one transaction. Returns
+   * `duplicate` with the registration id that already holds the email (and writes nothing).
    */
   async putRegistration(
     registration: Registration,
+    events: readonly PendingEvent[],
   ): Promise<{ outcome: 'created' } | { outcome: 'duplicate'; registrationId: string }> {
     try {
-      await this.transact([
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: {
-              ...emailGuardKey(registration.webinarId, registration.email),
-              type: 'email-guard',
-              registrationId: registration.registrationId,
+      await this.write(
+        [
+          part('guard', {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...emailGuardKey(registration.webinarId, registration.email),
+                type: 'email-guard',
+                registrationId: registration.registrationId,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
-            ConditionExpression: 'attribute_not_exists(pk)',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        },
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: this.registrationItem(registration),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      ]);
+          }),
+          part('registration', {
+            Put: {
+              TableName: this.tableName,
+              Item: this.registrationItem(registration),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          }),
+        ],
+        events,
+        registration.registeredAt,
+      );
       return { outcome: 'created' };
     } catch (error) {
-      if (error instanceof TransactionRefused && error.refusedAt(0)) {
-        return { outcome: 'duplicate', registrationId: String(error.items[0]?.registrationId) };
+      if (error instanceof TransactionRefused && error.refused('guard')) {
+        return { outcome: 'duplicate', registrationId: String(error.oldValue('guard')?.registrationId) };
       }
       throw error;
     }
@@ -332,73 +360,85 @@ export class WebinarStore {
 
   /**
    * Cancels, freeing what the registration held (a seat, or its place on the waiting list) and its
-   * email, in one transaction conditional on the status it was read with.
+   * email, with its events, in one transaction conditional on the status it was read with. A refusal
+   * (TransactionRefused on `registration`) wrote nothing.
    */
-  async cancel(registration: Registration, at: string): Promise<void> {
+  async cancel(registration: Registration, at: string, events: readonly PendingEvent[]): Promise<void> {
     const from = registration.status;
-    await this.transact([
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: registrationKey(registration.registrationId),
-          UpdateExpression: 'SET #status = :cancelled, cancelledAt = :at, cancelledFrom = :from',
-          ConditionExpression: '#status = :from',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':cancelled': 'cancelled', ':at': at, ':from': from },
-        },
-      },
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: webinarKey(registration.webinarId),
-          UpdateExpression: `ADD ${from === 'confirmed' ? 'confirmed :minusOne' : 'waitlistLeft :one'} SET countersAt = :at`,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: from === 'confirmed' ? { ':minusOne': -1, ':at': at } : { ':one': 1, ':at': at },
-        },
-      },
-      {
-        Delete: {
-          TableName: this.tableName,
-          Key: emailGuardKey(registration.webinarId, registration.email),
-          ConditionExpression: 'attribute_not_exists(pk) OR registrationId = :id',
-          ExpressionAttributeValues: { ':id': registration.registrationId },
-        },
-      },
-    ]);
+    await this.write(
+      [
+        part('registration', {
+          Update: {
+            TableName: this.tableName,
+            Key: registrationKey(registration.registrationId),
+            UpdateExpression: 'SET #status = :cancelled, cancelledAt = :at, cancelledFrom = :from',
+            ConditionExpression: '#status = :from',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':cancelled': 'cancelled', ':at': at, ':from': from },
+          },
+        }),
+        part('counters', {
+          Update: {
+            TableName: this.tableName,
+            Key: webinarKey(registration.webinarId),
+            UpdateExpression: `ADD ${from === 'confirmed' ? 'confirmed :minusOne' : 'waitlistLeft :one'} SET countersAt = :at`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: from === 'confirmed' ? { ':minusOne': -1, ':at': at } : { ':one': 1, ':at': at },
+          },
+        }),
+        part('guard', {
+          Delete: {
+            TableName: this.tableName,
+            Key: emailGuardKey(registration.webinarId, registration.email),
+            ConditionExpression: 'attribute_not_exists(pk) OR registrationId = :id',
+            ExpressionAttributeValues: { ':id': registration.registrationId },
+          },
+        }),
+      ],
+      events,
+      at,
+    );
   }
 
   /**
    * Gives a freed seat to a waitlisted registration: the seat is taken (`confirmed < seats`) and the
-   * ticket leaves the list in the same transaction as the registration's move to `confirmed`.
-   * Returns `full` when no seat is free, `moved` when the registration is no longer waiting.
+   * ticket leaves the list in the same transaction as the registration's move to `confirmed` and
+   * its events. Returns `full` when no seat is free, `moved` when the registration is no longer
+   * waiting; then nothing, events included, was written.
    */
-  async promote(registration: Registration, at: string): Promise<'promoted' | 'full' | 'moved'> {
+  async promote(registration: Registration, at: string, events: readonly PendingEvent[]): Promise<'promoted' | 'full' | 'moved'> {
     try {
-      await this.transact([
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: webinarKey(registration.webinarId),
-            UpdateExpression: 'ADD confirmed :one, waitlistLeft :one SET countersAt = :at',
-            ConditionExpression: `attribute_exists(pk) AND ${seatFree} AND startsAt > :at`,
-            ExpressionAttributeValues: { ':one': 1, ':at': at },
-          },
-        },
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: registrationKey(registration.registrationId),
-            UpdateExpression: 'SET #status = :confirmed, confirmedAt = :at, promotedAt = :at',
-            ConditionExpression: '#status = :waitlisted',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':confirmed': 'confirmed', ':waitlisted': 'waitlisted', ':at': at },
-          },
-        },
-      ]);
+      await this.write(
+        [
+          part('seat', {
+            Update: {
+              TableName: this.tableName,
+              Key: webinarKey(registration.webinarId),
+              UpdateExpression: 'ADD confirmed :one, waitlistLeft :one SET countersAt = :at',
+              ConditionExpression: `attribute_exists(pk) AND ${seatFree} AND startsAt > :at`,
+              ExpressionAttributeValues: { ':one': 1, ':at': at },
+            },
+          }),
+          part('registration', {
+            Update: {
+              TableName: this.tableName,
+              Key: registrationKey(registration.registrationId),
+              UpdateExpression: 'SET #status = :confirmed, confirmedAt = :at, promotedAt = :at',
+              ConditionExpression: '#status = :waitlisted',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':confirmed': 'confirmed', ':waitlisted': 'waitlisted', ':at': at },
+            },
+          }),
+        ],
+        events,
+        at,
+      );
       return 'promoted';
     } catch (error) {
       if (!(error instanceof TransactionRefused)) throw error;
-      return error.refusedAt(0) ? 'full' : 'moved';
+      if (error.refused('seat')) return 'full';
+      if (error.refused('registration')) return 'moved';
+      throw error;
     }
   }
 
@@ -432,41 +472,66 @@ export class WebinarStore {
     }
   }
 
-  /** Records attendance on a confirmed registration of the webinar. False when it is not (any more). */
-  async markAttendance(registrationId: string, webinarId: string, attended: boolean, at: string): Promise<boolean> {
+  /**
+   * Records attendance on a confirmed registration of the webinar, with its events. `unchanged`:
+   * it was already marked so (a repeat writes nothing, no event either); `refused`: it is not a
+   * confirmed registration of the webinar (any more).
+   */
+  async markAttendance(
+    registrationId: string,
+    webinarId: string,
+    attended: boolean,
+    at: string,
+    events: readonly PendingEvent[],
+  ): Promise<'marked' | 'unchanged' | 'refused'> {
     try {
-      await dynamo().send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: registrationKey(registrationId),
-          UpdateExpression: 'SET attended = :attended, attendanceMarkedAt = :at',
-          ConditionExpression: 'webinarId = :webinarId AND #status = :confirmed',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':attended': attended, ':at': at, ':webinarId': webinarId, ':confirmed': 'confirmed' },
-        }),
+      await this.write(
+        [
+          part('registration', {
+            Update: {
+              TableName: this.tableName,
+              Key: registrationKey(registrationId),
+              UpdateExpression: 'SET attended = :attended, attendanceMarkedAt = :at',
+              ConditionExpression: `webinarId = :webinarId AND #status = :confirmed AND ${attendanceDiffers}`,
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':attended': attended, ':at': at, ':webinarId': webinarId, ':confirmed': 'confirmed' },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          }),
+        ],
+        events,
+        at,
       );
-      return true;
+      return 'marked';
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      if (!(error instanceof TransactionRefused) || !error.refused('registration')) throw error;
+      const old = error.oldValue('registration');
+      const already = old?.webinarId === webinarId && old.status === 'confirmed' && old.attended === attended;
+      return already ? 'unchanged' : 'refused';
     }
   }
 
   // --- Invitation batches --------------------------------------------------------------------------
 
-  async putBatch(batch: InvitationBatch): Promise<void> {
-    await dynamo().send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...batchKey(batch.webinarId, batch.batchId),
-          type: 'invitation-batch',
-          gsi1pk: openBatches,
-          gsi1sk: `${batch.createdAt}#${batch.batchId}`,
-          ...batch,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+  async putBatch(batch: InvitationBatch, events: readonly PendingEvent[]): Promise<void> {
+    await this.write(
+      [
+        part('batch', {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...batchKey(batch.webinarId, batch.batchId),
+              type: 'invitation-batch',
+              gsi1pk: openBatches,
+              gsi1sk: `${batch.createdAt}#${batch.batchId}`,
+              ...batch,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        }),
+      ],
+      events,
+      batch.createdAt,
     );
   }
 
@@ -503,8 +568,7 @@ export class WebinarStore {
           TableName: this.tableName,
           Key: batchKey(webinarId, batchId),
           UpdateExpression: 'SET leaseUntil = :until, leaseOwner = :owner ADD invocations :one',
-          ConditionExpression:
-            'attribute_exists(pk) AND #status <> :done AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)',
+          ConditionExpression: batchOpenAndFree,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':until': until, ':owner': owner, ':one': 1, ':now': now, ':done': 'done' },
           ReturnValues: 'ALL_NEW',
@@ -517,19 +581,59 @@ export class WebinarStore {
     }
   }
 
-  async releaseBatch(webinarId: string, batchId: string, owner: string): Promise<void> {
+  /**
+   * Lets go of the batch, with the events that hand it on (the continuation), in one transaction.
+   * False when `owner` no longer holds it (its lease ran out and another sender took it): then
+   * nothing is written, and the sender holding it carries on.
+   */
+  async releaseBatch(webinarId: string, batchId: string, owner: string, events: readonly PendingEvent[]): Promise<boolean> {
     try {
-      await dynamo().send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: batchKey(webinarId, batchId),
-          UpdateExpression: 'REMOVE leaseUntil, leaseOwner',
-          ConditionExpression: 'leaseOwner = :owner',
-          ExpressionAttributeValues: { ':owner': owner },
-        }),
+      await this.write(
+        [
+          part('lease', {
+            Update: {
+              TableName: this.tableName,
+              Key: batchKey(webinarId, batchId),
+              UpdateExpression: 'REMOVE leaseUntil, leaseOwner',
+              ConditionExpression: 'leaseOwner = :owner',
+              ExpressionAttributeValues: { ':owner': owner },
+            },
+          }),
+        ],
+        events,
       );
+      return true;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error instanceof TransactionRefused && error.refused('lease')) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Writes the events that hand a batch to a new sender, if it is still open and nobody holds it at
+   * `now` (checked in the same transaction, so a batch that finished or was taken meanwhile gets none).
+   */
+  async resumeBatch(webinarId: string, batchId: string, now: string, events: readonly PendingEvent[]): Promise<boolean> {
+    try {
+      await this.write(
+        [
+          part('batch', {
+            ConditionCheck: {
+              TableName: this.tableName,
+              Key: batchKey(webinarId, batchId),
+              ConditionExpression: batchOpenAndFree,
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':now': now, ':done': 'done' },
+            },
+          }),
+        ],
+        events,
+        now,
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionRefused && error.refused('batch')) return false;
+      throw error;
     }
   }
 
@@ -649,30 +753,33 @@ export class WebinarStore {
           },
         };
     try {
-      await this.transact([
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: invitationKey(invitation.webinarId, invitation.email),
-            UpdateExpression: update.expression,
-            ConditionExpression: '#status = :queued AND batchId = :batchId',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ...update.values, ':at': at, ':queued': 'queued', ':batchId': invitation.batchId },
-          },
-        },
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: batchKey(invitation.webinarId, invitation.batchId),
-            UpdateExpression: `ADD ${outcome.sent ? 'sent' : 'failed'} :one`,
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':one': 1 },
-          },
-        },
-      ]);
+      await this.write(
+        [
+          part('invitation', {
+            Update: {
+              TableName: this.tableName,
+              Key: invitationKey(invitation.webinarId, invitation.email),
+              UpdateExpression: update.expression,
+              ConditionExpression: '#status = :queued AND batchId = :batchId',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ...update.values, ':at': at, ':queued': 'queued', ':batchId': invitation.batchId },
+            },
+          }),
+          part('count', {
+            Update: {
+              TableName: this.tableName,
+              Key: batchKey(invitation.webinarId, invitation.batchId),
+              UpdateExpression: `ADD ${outcome.sent ? 'sent' : 'failed'} :one`,
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          }),
+        ],
+        [],
+      );
       return true;
     } catch (error) {
-      if (error instanceof TransactionRefused && error.refusedAt(0)) return false;
+      if (error instanceof TransactionRefused && error.refused('invitation')) return false;
       throw error;
     }
   }
@@ -692,29 +799,36 @@ export class WebinarStore {
 
   /**
    * Marks the batch done (and out of the open listing). `settled` is the batch as read, with every
-   * recipient settled; the write holds only if nothing was counted since.
+   * recipient settled; the write (with its events) holds only if nothing was counted since and the
+   * batch is not done already: a repeat writes nothing.
    */
-  async finishBatch(settled: InvitationBatch, at: string): Promise<boolean> {
+  async finishBatch(settled: InvitationBatch, at: string, events: readonly PendingEvent[]): Promise<boolean> {
     try {
-      await dynamo().send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: batchKey(settled.webinarId, settled.batchId),
-          UpdateExpression: 'SET #status = :done, finishedAt = :at REMOVE gsi1pk, gsi1sk, leaseUntil, leaseOwner',
-          ConditionExpression: '#status = :sending AND sent = :sent AND failed = :failed',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':done': 'done',
-            ':sending': 'sending',
-            ':at': at,
-            ':sent': settled.sent,
-            ':failed': settled.failed,
-          },
-        }),
+      await this.write(
+        [
+          part('batch', {
+            Update: {
+              TableName: this.tableName,
+              Key: batchKey(settled.webinarId, settled.batchId),
+              UpdateExpression: 'SET #status = :done, finishedAt = :at REMOVE gsi1pk, gsi1sk, leaseUntil, leaseOwner',
+              ConditionExpression: '#status = :sending AND sent = :sent AND failed = :failed',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':done': 'done',
+                ':sending': 'sending',
+                ':at': at,
+                ':sent': settled.sent,
+                ':failed': settled.failed,
+              },
+            },
+          }),
+        ],
+        events,
+        at,
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof TransactionRefused && error.refused('batch')) return false;
       throw error;
     }
   }

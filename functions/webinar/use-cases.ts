@@ -1,6 +1,7 @@
 // The webinar use cases that change state and announce it: creating and changing a webinar,
 // registering, cancelling, giving freed seats to the waiting list, attendance, and asking for an
-// invitation batch. Mail goes out from the event handlers (notices.ts, invitations.ts), not here.
+// invitation batch. Each change and its events are one transaction (the outbox; the table's stream
+// carries the events to the bus). Mail goes out from the event handlers (notices.ts, invitations.ts).
 import { randomUUID } from 'node:crypto';
 import type {
   AttendanceBody,
@@ -12,8 +13,8 @@ import type {
 import { intakeStore } from '../intake/store-instance.js';
 import { newAccessToken, sameSecret } from '../shared/access.js';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../shared/errors.js';
-import { publish, publishAll } from '../shared/events.js';
 import { logger } from '../shared/logger.js';
+import { event } from '../shared/outbox.js';
 import {
   assertCanMarkAttendance,
   assertCanRegister,
@@ -41,20 +42,23 @@ export async function createWebinar(roundId: string, body: CreateWebinarBody, by
   const round = await intakeStore().getRound(roundId);
   if (!round) throw new NotFoundError(`No round ${roundId}`);
   const webinar = newWebinar(body, { webinarId: randomUUID(), roundId, now, createdBy: by });
-  await webinarStore().putNewWebinar(webinar);
-  await publish('WebinarCreated', { webinarId: webinar.webinarId, roundId, startsAt: webinar.startsAt, seats: webinar.seats });
+  // With its announcement or not at all: a 503 here wrote nothing, so trying again makes one webinar.
+  await webinarStore().putNewWebinar(webinar, [
+    event('WebinarCreated', { webinarId: webinar.webinarId, roundId, startsAt: webinar.startsAt, seats: webinar.seats }),
+  ]);
   return webinar;
 }
 
 export async function updateWebinar(webinarId: string, body: UpdateWebinarBody): Promise<Webinar> {
   const webinar = await requireWebinar(webinarId);
   const { change, reschedules } = changedWebinar(webinar, body);
-  const updated = await webinarStore().updateWebinar(webinarId, change, reschedules);
+  const updated = await webinarStore().updateWebinar(webinarId, change, reschedules, [
+    event('WebinarUpdated', { webinarId, changed: Object.keys(change).sort() }, { roundId: webinar.roundId }),
+  ]);
   if (!updated) {
     const current = await requireWebinar(webinarId);
     throw new ConflictError(`${current.confirmed} people hold a seat now; seats cannot go below that`, { code: 'seats_taken' });
   }
-  await publish('WebinarUpdated', { webinarId, changed: Object.keys(change).sort() });
   return updated;
 }
 
@@ -74,8 +78,9 @@ function refused(webinarId: string, webinar: Webinar | undefined): Error {
 /**
  * Registers one person. A seat if one is free and nobody waits, else the next waiting-list ticket;
  * both are single conditional writes on the webinar's counters, so any number of concurrent
- * registrations get exactly `seats` seats and positions 1..N. The same email again gets the
- * registration it already has.
+ * registrations get exactly `seats` seats and positions 1..N. The registration is stored with its
+ * announcement in one transaction. The same email again gets the registration it already has, and
+ * announces nothing (the first announcement was written with it).
  */
 export async function register(webinarId: string, body: RegisterBody, now: Date): Promise<Registered> {
   const store = webinarStore();
@@ -106,18 +111,19 @@ export async function register(webinarId: string, body: RegisterBody, now: Date)
         continue;
       }
       const registration: Registration = { ...base, status: 'confirmed', confirmedAt: at };
-      const stored = await store.putRegistration(registration);
+      const stored = await store.putRegistration(registration, [
+        event(
+          'RegistrationConfirmed',
+          { registrationId: registration.registrationId, webinarId, language: registration.language },
+          { roundId: webinar.roundId },
+        ),
+      ]);
       if (stored.outcome === 'duplicate') {
         // The same email registered at the same moment and holds its own seat: ours goes back.
         await store.giveBack(webinarId, 'seat', at);
         await fillFreeSeats(webinarId, now);
         return existingRegistration(stored.registrationId);
       }
-      await publish('RegistrationConfirmed', {
-        registrationId: registration.registrationId,
-        webinarId,
-        language: registration.language,
-      });
       return { created: true, registration };
     }
     const ticket = await store.takeTicket(webinarId, at);
@@ -133,16 +139,17 @@ export async function register(webinarId: string, body: RegisterBody, now: Date)
       joinedAtPosition: ticket.position,
       waitlistedAt: at,
     };
-    const stored = await store.putRegistration(registration);
+    const stored = await store.putRegistration(registration, [
+      event(
+        'RegistrationWaitlisted',
+        { registrationId: registration.registrationId, webinarId, position: ticket.position },
+        { roundId: webinar.roundId },
+      ),
+    ]);
     if (stored.outcome === 'duplicate') {
       await store.giveBack(webinarId, 'ticket', at);
       return existingRegistration(stored.registrationId);
     }
-    await publish('RegistrationWaitlisted', {
-      registrationId: registration.registrationId,
-      webinarId,
-      position: ticket.position,
-    });
     return { created: true, registration, position: ticket.position };
   }
   throw new ServiceUnavailableError('Seats changed hands too fast to register; please try again');
@@ -173,17 +180,8 @@ function recentWebinar(webinarId: string, now: Date): RecentRead {
 }
 
 async function existingRegistration(registrationId: string): Promise<Registered> {
+  // Nothing is announced again: the registration's events were written with it.
   const registration = await requireRegistration(registrationId);
-  // Announced again: if the first announcement was lost, this repeat is what gets the email out
-  // (the email itself goes once).
-  const { webinarId } = registration;
-  if (registration.status === 'confirmed' && registration.promotedAt) {
-    await publish('RegistrationPromoted', { registrationId, webinarId });
-  } else if (registration.status === 'confirmed') {
-    await publish('RegistrationConfirmed', { registrationId, webinarId, language: registration.language });
-  } else if (registration.status === 'waitlisted' && registration.joinedAtPosition) {
-    await publish('RegistrationWaitlisted', { registrationId, webinarId, position: registration.joinedAtPosition });
-  }
   const position = await currentPosition(registration);
   return { created: false, registration, ...(position !== undefined ? { position } : {}) };
 }
@@ -194,21 +192,24 @@ async function matchingInvitation(webinarId: string, email: string, token: strin
   return invitation && sameSecret(token, invitation.token) ? invitation : undefined;
 }
 
-/** Cancels; the seat (or waiting-list place) is freed. Cancelling again changes nothing. */
+/**
+ * Cancels; the seat (or waiting-list place) is freed, and the cancellation announced, in one
+ * transaction. Cancelling again changes nothing and announces nothing.
+ */
 export async function cancelRegistration(registration: Registration, now: Date): Promise<Registration> {
   const { registrationId, webinarId } = registration;
-  if (registration.status === 'cancelled') {
-    // Announced again in case the first announcement was lost; its handlers are idempotent.
-    if (registration.cancelledFrom)
-      await publish('RegistrationCancelled', { registrationId, webinarId, previousStatus: registration.cancelledFrom });
-    return registration;
-  }
+  if (registration.status === 'cancelled') return registration;
   const webinar = await requireWebinar(webinarId);
   if (now.toISOString() >= webinar.endsAt) {
     throw new ConflictError('The webinar is over; there is nothing to cancel', { code: 'webinar_ended' });
   }
+  const cancelled = event(
+    'RegistrationCancelled',
+    { registrationId, webinarId, previousStatus: registration.status },
+    { roundId: webinar.roundId },
+  );
   try {
-    await webinarStore().cancel(registration, now.toISOString());
+    await webinarStore().cancel(registration, now.toISOString(), [cancelled]);
   } catch (error) {
     if (!(error instanceof TransactionRefused)) throw error;
     const current = await requireRegistration(registrationId);
@@ -218,13 +219,14 @@ export async function cancelRegistration(registration: Registration, now: Date):
       cause: error,
     });
   }
-  await publish('RegistrationCancelled', { registrationId, webinarId, previousStatus: registration.status });
   return requireRegistration(registrationId);
 }
 
 /**
  * Gives each free seat to the first of the waiting list, until seats or list run out. Safe to run
- * any number of times: each promotion is conditional on a free seat and on the person still waiting.
+ * any number of times: each promotion is conditional on a free seat and on the person still waiting,
+ * and its RegistrationPromoted is written in the same transaction: a promotion that happened has
+ * been announced, and a run that finds nothing to do announces nothing.
  */
 export async function fillFreeSeats(webinarId: string, now: Date): Promise<number> {
   const store = webinarStore();
@@ -234,12 +236,11 @@ export async function fillFreeSeats(webinarId: string, now: Date): Promise<numbe
   if (webinar.confirmed >= webinar.seats || waitingCount(webinar) === 0) return 0;
   let promoted = 0;
   for (const registration of waitingInOrder(await store.listRegistrations(webinarId))) {
-    const outcome = await store.promote(registration, at);
+    const outcome = await store.promote(registration, at, [
+      event('RegistrationPromoted', { registrationId: registration.registrationId, webinarId }, { roundId: webinar.roundId }),
+    ]);
     if (outcome === 'full') break;
-    if (outcome === 'promoted') {
-      promoted += 1;
-      await publish('RegistrationPromoted', { registrationId: registration.registrationId, webinarId });
-    }
+    if (outcome === 'promoted') promoted += 1;
   }
   return promoted;
 }
@@ -274,24 +275,24 @@ export async function sweepSeats(now: Date): Promise<void> {
   }
 }
 
-/** Records attendance for a list of confirmed registrations, all checked before any is written. */
+/**
+ * Records attendance for a list of confirmed registrations, all checked before any is written; each
+ * with its AttendanceMarked. One already marked so counts as marked and announces nothing again.
+ */
 export async function markAttendance(webinarId: string, body: AttendanceBody, now: Date) {
   const store = webinarStore();
   const webinar = await requireWebinar(webinarId);
   const registrations = new Map((await store.listRegistrations(webinarId)).map((r) => [r.registrationId, r]));
   assertCanMarkAttendance(webinar, body, registrations, now);
   const at = now.toISOString();
-  const marked: string[] = [];
-  await forEachLimited(body.registrationIds, 10, async (id) => {
-    if (await store.markAttendance(id, webinarId, body.attended, at)) marked.push(id);
+  let marked = 0;
+  await forEachLimited(body.registrationIds, 10, async (registrationId) => {
+    const outcome = await store.markAttendance(registrationId, webinarId, body.attended, at, [
+      event('AttendanceMarked', { registrationId, webinarId, attended: body.attended }, { roundId: webinar.roundId }),
+    ]);
+    if (outcome !== 'refused') marked += 1;
   });
-  await publishAll(
-    marked.map((registrationId) => ({
-      detailType: 'AttendanceMarked' as const,
-      detail: { registrationId, webinarId, attended: body.attended },
-    })),
-  );
-  return { webinarId, attended: body.attended, marked: marked.length };
+  return { webinarId, attended: body.attended, marked };
 }
 
 /**
@@ -322,24 +323,35 @@ export async function requestInvitations(
     createdAt: now.toISOString(),
     createdBy: by,
   };
-  await webinarStore().putBatch(batch);
-  await publish('InvitationsRequested', { webinarId, batchId: batch.batchId });
+  await webinarStore().putBatch(batch, [
+    event('InvitationsRequested', { webinarId, batchId: batch.batchId }, { roundId: webinar.roundId }),
+  ]);
   return batch;
 }
 
-/** Restarts every open batch whose sender is gone (crashed, timed out, or its continuation was lost). */
+/**
+ * Restarts every open batch whose sender is gone (crashed, timed out, or stalled behind throttled
+ * mail): an InvitationBatchProgressed for it, written only if the batch is still open and free.
+ */
 export async function resumeStalledBatches(now: Date): Promise<number> {
+  const store = webinarStore();
+  const at = now.toISOString();
   let resumed = 0;
-  for (const batch of await webinarStore().listOpenBatches()) {
-    if (batch.leaseUntil && batch.leaseUntil > now.toISOString()) continue;
-    await publish('InvitationBatchProgressed', {
-      webinarId: batch.webinarId,
-      batchId: batch.batchId,
-      sent: batch.sent,
-      failed: batch.failed,
-      left: Math.max(0, batch.recipients - batch.skipped - batch.sent - batch.failed),
-    });
-    resumed += 1;
+  for (const batch of await store.listOpenBatches()) {
+    if (batch.leaseUntil && batch.leaseUntil > at) continue;
+    const webinar = await store.getWebinar(batch.webinarId);
+    const progressed = event(
+      'InvitationBatchProgressed',
+      {
+        webinarId: batch.webinarId,
+        batchId: batch.batchId,
+        sent: batch.sent,
+        failed: batch.failed,
+        left: Math.max(0, batch.recipients - batch.skipped - batch.sent - batch.failed),
+      },
+      webinar ? { roundId: webinar.roundId } : {},
+    );
+    if (await store.resumeBatch(batch.webinarId, batch.batchId, at, [progressed])) resumed += 1;
   }
   return resumed;
 }

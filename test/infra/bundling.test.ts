@@ -60,7 +60,6 @@ describe('the bench measures what deploys', () => {
 describe('needs of the wiring table', () => {
   // The IAM action each need grants (infra/stateless-stack.ts), as the SDK command that calls it.
   const commandOf: Record<Need, { client: string; command: string }> = {
-    'publish-events': { client: 'eventbridge', command: 'PutEventsCommand' },
     'send-email': { client: 'sesv2', command: 'SendEmailCommand' },
   };
 

@@ -154,7 +154,7 @@ describe('stateless stack', () => {
     [envNames.jwtAudience]: authorizer!.JwtConfiguration.Audience[0],
   };
 
-  it('sets the table, PUBLIC_URL and PAGES_URL everywhere, the bus only with publish-events, the mail settings and coordinator addresses only with send-email, the JWT settings only on acceptsBearer routes', () => {
+  it('sets the table, PUBLIC_URL and PAGES_URL everywhere, no bus (commands write their events to the table), the mail settings and coordinator addresses only with send-email, the JWT settings only on acceptsBearer routes', () => {
     const [apiId] = ofType(resources, 'AWS::ApiGatewayV2::Api')[0]!;
     const [configurationSetId] = ofType(resources, 'AWS::SES::ConfigurationSet')[0]!;
     for (const [logicalId, fn] of functions) {
@@ -167,9 +167,6 @@ describe('stateless stack', () => {
           [envNames.tableName]: imported(stateful.resources.table.tableName),
           [envNames.publicUrl]: { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] },
           [envNames.pagesUrl]: expect.anything(),
-          ...(needs.includes('publish-events')
-            ? { [envNames.eventBusName]: imported(stateful.resources.eventBus.eventBusName) }
-            : {}),
           ...(needs.includes('send-email')
             ? {
                 [envNames.emailFrom]: { Ref: 'SenderEmail' },
@@ -256,7 +253,7 @@ describe('stateless stack', () => {
     });
 
     it('every handler: exactly its log group, its own table actions and the actions of its needs', () => {
-      const byNeed = { 'publish-events': ['events:PutEvents'], 'send-email': ['ses:SendEmail'] };
+      const byNeed = { 'send-email': ['ses:SendEmail'] };
       // Every function: its log group and the table actions its code calls (infra/table-grants.ts).
       // Event and schedule handlers also send to their own dead-letter queue (the wiring tests
       // check which queue). Nothing else but the needs.
@@ -282,12 +279,12 @@ describe('stateless stack', () => {
     });
   });
 
-  it('allows events:PutEvents on the bus only and ses:SendEmail on the sender identity and configuration set only', () => {
+  it('allows no function events:PutEvents (the outbox pipe puts events), and ses:SendEmail on the sender identity and configuration set only', () => {
     const statements = [...handlerOfFunction.keys()].flatMap(statementsOf);
     const putEvents = statements.filter((s) => s.Action === 'events:PutEvents');
     const sendEmail = statements.filter((s) => s.Action === 'ses:SendEmail');
     const handlersWith = (need: string) => allHandlerIds().filter((h) => needsOf(h).includes(need as never));
-    expect(putEvents).toHaveLength(handlersWith('publish-events').length);
+    expect(putEvents).toHaveLength(0);
     expect(sendEmail).toHaveLength(handlersWith('send-email').length);
     for (const s of putEvents) {
       expect(s.Resource).toEqual(imported(stateful.resources.eventBus.eventBusArn));

@@ -4,14 +4,18 @@
 import { spawn } from 'node:child_process';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { handler as createRound } from '../../functions/intake/handlers/create-round.js';
 import type { Application } from '../../functions/intake/domain.js';
 import { applicationItem } from '../../functions/intake/store.js';
 import { dynamo } from '../../functions/shared/aws.js';
 import { advanceClock, resetClock } from '../../functions/shared/clock.js';
+import { unwrapEvent } from '../../functions/shared/events.js';
+import { historyKeys } from '../../functions/shared/keys.js';
 import { retryOutbox } from '../../functions/shared/mailer.js';
+import { event } from '../../functions/shared/outbox.js';
+import { TransactionRefused } from '../../functions/shared/transactions.js';
 import { handler as cancelRegistration } from '../../functions/webinar/handlers/cancel-registration.js';
 import { handler as createWebinar } from '../../functions/webinar/handlers/create-webinar.js';
 import { handler as fillFreeSeats } from '../../functions/webinar/handlers/fill-free-seats.js';
@@ -27,13 +31,14 @@ import { handler as sendDueNotices } from '../../functions/webinar/handlers/send
 import { handler as sweepSeats } from '../../functions/webinar/handlers/sweep-seats.js';
 import { handler as updateWebinar } from '../../functions/webinar/handlers/update-webinar.js';
 import { webinarStore } from '../../functions/webinar/store-instance.js';
+import { registrationKey, webinarKey } from '../../functions/webinar/store.js';
 import { applyEnvironment } from '../../local/aws-env.js';
 import type { BusEvent, LocalEventBus } from '../../local/event-bus.js';
 import type { EventFlow } from '../../local/event-flow.js';
 import { createIsolatedTable, readInbox, waitFor, type InboxEmail } from '../../local/testing.js';
 import { startIsolatedEventFlow } from '../support/harness.js';
 import { lambdaContext } from '../support/fixtures.js';
-import { busEvent, callRoute, coordinatorClaims } from '../support/invoke.js';
+import { busEvent, callRoute, coordinatorClaims, detailOf } from '../support/invoke.js';
 
 const hour = 3600_000;
 const coordinator = coordinatorClaims();
@@ -302,6 +307,41 @@ const batchOf = async (webinarId: string, batchId: string) =>
       path: { webinarId, batchId },
     })
   ).body;
+
+interface EventItem {
+  eventId: string;
+  detailType: string;
+  detail: Record<string, unknown>;
+  roundId?: string;
+  gsi1pk?: string;
+}
+
+/** The event items (outbox and audit trail) filed under a webinar, oldest first, read from the table. */
+async function eventsOf(webinarId: string): Promise<EventItem[]> {
+  const items: EventItem[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: process.env.TABLE_NAME!,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
+        ExpressionAttributeValues: { ':pk': historyKeys.partition('webinar', webinarId), ':events': historyKeys.sortPrefix },
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...((page.Items ?? []) as EventItem[]));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** `[detailType, registrationId or batchId]` of each event item of a webinar: what was announced, in order. */
+const announced = async (webinarId: string) =>
+  (await eventsOf(webinarId)).map((e) => [e.detailType, e.detail.registrationId ?? e.detail.batchId ?? e.detail.webinarId]);
+
+const rawItem = async (key: Record<string, string>) =>
+  (await dynamo().send(new GetCommand({ TableName: process.env.TABLE_NAME!, Key: key, ConsistentRead: true }))).Item;
 
 // --- Tests ---------------------------------------------------------------------------------------------
 
@@ -703,19 +743,23 @@ describe('webinar', () => {
     const { webinarId } = await newWebinar({ roundId });
     // The batch as POST /invitations records it; the sender runs in a process of its own, to be killed.
     const batchId = `batch-${tag}`;
-    await webinarStore().putBatch({
-      batchId,
-      webinarId,
-      status: 'preparing',
-      ratePerSecond: 200,
-      recipients: 0,
-      skipped: 0,
-      sent: 0,
-      failed: 0,
-      throttled: 0,
-      createdAt: new Date().toISOString(),
-      createdBy: 'test',
-    });
+    // With no InvitationsRequested: the sender below is started by hand.
+    await webinarStore().putBatch(
+      {
+        batchId,
+        webinarId,
+        status: 'preparing',
+        ratePerSecond: 200,
+        recipients: 0,
+        skipped: 0,
+        sent: 0,
+        failed: 0,
+        throttled: 0,
+        createdAt: new Date().toISOString(),
+        createdBy: 'test',
+      },
+      [],
+    );
     // After 200 addresses have gone out, SES stops answering: the next sends hang mid-request.
     let passed = 0;
     proxy.decide = (recipient) => {
@@ -755,6 +799,9 @@ describe('webinar', () => {
     await resumeInvitationBatches({} as never);
     await settled();
     expect((await batchOf(webinarId, batchId)).sent).toBe(200);
+    const ofBatch = async (type: string) =>
+      (await eventsOf(webinarId)).filter((e) => e.detailType === type && e.detail.batchId === batchId).length;
+    expect(await ofBatch('InvitationBatchProgressed')).toBe(0); // the dead sender asked for no continuation, nor did the schedule
 
     // Once it has run out, the schedule hands the batch to a new sender, which goes on from 201.
     advanceClock(61_000);
@@ -768,10 +815,14 @@ describe('webinar', () => {
     const inbox = await inboxByRecipient(tag);
     expect(inbox.size).toBe(500);
     expect([...inbox.values()].filter((m) => m.length !== 1)).toEqual([]);
-    // Done means done: the schedule has nothing more to resume.
+    expect(await ofBatch('InvitationBatchProgressed')).toBeGreaterThanOrEqual(1);
+    expect(await ofBatch('InvitationsSent')).toBe(1);
+    const progressed = await ofBatch('InvitationBatchProgressed');
+    // Done means done: the schedule has nothing more to resume, and announces nothing.
     await resumeInvitationBatches({} as never);
     await settled();
     expect((await inboxByRecipient(tag)).size).toBe(500);
+    expect([await ofBatch('InvitationBatchProgressed'), await ofBatch('InvitationsSent')]).toEqual([progressed, 1]);
   }, 120_000);
 
   it('reminds the confirmed the day before, thanks them after, and tells the absent what they missed', async () => {
@@ -821,6 +872,13 @@ describe('webinar', () => {
       body: { registrationIds: [people[0].registrationId, people[1].registrationId], attended: true },
     });
     expect(present.body).toEqual({ webinarId, attended: true, marked: 2 });
+    // Sent again (a retry after a lost answer): the same answer, and nothing announced twice.
+    const presentAgain = await callRoute(markAttendance, 'POST /webinars/{webinarId}/attendance', {
+      claims: coordinator,
+      path: { webinarId },
+      body: { registrationIds: [people[0].registrationId, people[1].registrationId], attended: true },
+    });
+    expect(presentAgain.body).toEqual(present.body);
     const absent = await callRoute(markAttendance, 'POST /webinars/{webinarId}/attendance', {
       claims: coordinator,
       path: { webinarId },
@@ -828,6 +886,18 @@ describe('webinar', () => {
     });
     expect(absent.body.marked).toBe(1);
     await settled();
+    expect(
+      (await eventsOf(webinarId))
+        .filter((e) => e.detailType === 'AttendanceMarked')
+        .map((e) => [e.detail.registrationId, e.detail.attended]),
+    ).toEqual(
+      expect.arrayContaining([
+        [people[0].registrationId, true],
+        [people[1].registrationId, true],
+        [people[2].registrationId, false],
+      ]),
+    );
+    expect((await eventsOf(webinarId)).filter((e) => e.detailType === 'AttendanceMarked')).toHaveLength(3);
     await sendDueNotices({} as never);
     await sendDueNotices({} as never);
     const thanks = /^Kiitos|^Tack|^Thank you/;
@@ -873,6 +943,84 @@ describe('webinar', () => {
     expect(rows[3]).toContain(',Kunta 2,confirmed,,false,false,');
     expect(rows[4]).toContain(',Kunta 3,waitlisted,1,false,,');
   }, 60_000);
+
+  it('each change is written with its events, once: registering, cancelling, a promotion; retries and refusals announce nothing', async () => {
+    const { webinarId, roundId } = await newWebinar({ seats: 1 });
+    const tag = `outbox-${unique()}`;
+    const a = (await registerPerson(webinarId, person(0, tag))).body;
+    const b = (await registerPerson(webinarId, person(1, tag))).body;
+    expect([a.status, b.status]).toEqual(['confirmed', 'waitlisted']);
+    // The same email again, and the same cancellation twice: answered, and nothing announced again.
+    expect((await registerPerson(webinarId, person(0, tag))).status).toBe(200);
+    expect((await cancel(a.registrationId, tokenOf(a.cancelUrl))).body.status).toBe('cancelled');
+    expect((await cancel(a.registrationId, tokenOf(a.cancelUrl))).body.status).toBe('cancelled');
+    await settled();
+
+    // B was promoted by the handler of A's RegistrationCancelled; the promotion's event came with it.
+    expect((await rawItem(registrationKey(b.registrationId)))?.status).toBe('confirmed');
+    const expected = [
+      ['WebinarCreated', webinarId],
+      ['RegistrationConfirmed', a.registrationId],
+      ['RegistrationWaitlisted', b.registrationId],
+      ['RegistrationCancelled', a.registrationId],
+      ['RegistrationPromoted', b.registrationId],
+    ];
+    expect(await announced(webinarId)).toEqual(expected);
+    // Each filed under the webinar's round too (the round's history, retention), though only the first names it.
+    const items = await eventsOf(webinarId);
+    expect(items.map((e) => [e.roundId, e.gsi1pk])).toEqual(items.map(() => [roundId, historyKeys.roundPartition(roundId)]));
+    // The relay put each on the bus once, as its stored event.
+    const relayed = bus
+      .publishedEvents()
+      .filter((e) => e.source === 'sparraus.webinar' && detailOf<{ webinarId?: string }>(e).webinarId === webinarId)
+      .map((e) => unwrapEvent(e as never).eventId);
+    expect(relayed.sort()).toEqual(items.map((e) => e.eventId).sort());
+
+    // Redelivered events and a sweep find nothing to do, and announce nothing.
+    const cancelledAgain = busEvent('RegistrationCancelled', 'sparraus.webinar', {
+      registrationId: a.registrationId,
+      webinarId,
+      previousStatus: 'confirmed',
+    });
+    await fillFreeSeats(cancelledAgain as BusEvent as never);
+    await fillFreeSeats(cancelledAgain as BusEvent as never);
+    await sweepSeats({} as never);
+    expect((await registerPerson(webinarId, person(1, tag))).body).toMatchObject({
+      registrationId: b.registrationId,
+      status: 'confirmed',
+    });
+    await settled();
+    expect(await announced(webinarId)).toEqual(expected);
+
+    // A change refused by its condition writes no event: B cancelled as if still waiting (it is not)…
+    const c = (await registerPerson(webinarId, person(2, tag))).body;
+    const staleB = { ...(await webinarStore().getRegistration(b.registrationId))!, status: 'waitlisted' as const };
+    const refused = await webinarStore()
+      .cancel(staleB, new Date().toISOString(), [
+        event('RegistrationCancelled', { registrationId: b.registrationId, webinarId, previousStatus: 'waitlisted' }),
+      ])
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(TransactionRefused);
+    expect((refused as TransactionRefused).refused('registration')).toBe(true);
+    // …and C promoted when no seat is free.
+    const waitingC = (await webinarStore().getRegistration(c.registrationId))!;
+    expect(
+      await webinarStore().promote(waitingC, new Date().toISOString(), [
+        event('RegistrationPromoted', { registrationId: c.registrationId, webinarId }),
+      ]),
+    ).toBe('full');
+    // An event that is not valid stops its change: C stays waiting, the counters untouched.
+    const counters = await rawItem(webinarKey(webinarId));
+    await expect(
+      webinarStore().promote(waitingC, new Date().toISOString(), [
+        event('RegistrationPromoted', { registrationId: c.registrationId } as never),
+      ]),
+    ).rejects.toThrow();
+    expect(await rawItem(webinarKey(webinarId))).toEqual(counters);
+    expect((await rawItem(registrationKey(c.registrationId)))?.status).toBe('waitlisted');
+    await settled();
+    expect(await announced(webinarId)).toEqual([...expected, ['RegistrationWaitlisted', c.registrationId]]);
+  });
 
   it('the seat sweep sets counters right after a writer died between taking a seat or ticket and storing its registration', async () => {
     const { webinarId } = await newWebinar({ seats: 3 });
