@@ -2,7 +2,8 @@
 // of the handlers (DynamoDB, SES) and of the outbox relay (the stream, the bus) until cleared.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { operationOf, faultRules } from '../../local/faults.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import type { LocalStack } from '../../local/stack.js';
+import { startTestStack } from '../support/harness.js';
 import { readInbox, waitFor } from '../../local/testing.js';
 import { event, eventParts } from '../../functions/shared/outbox.js';
 import { transact } from '../../functions/shared/transactions.js';
@@ -43,17 +44,7 @@ async function createRound() {
 }
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    eventsPort: 0,
-    dynamoEndpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB!,
-    sesEndpoint: process.env.AWS_ENDPOINT_URL_SESV2!,
-    dataDir: null,
-    tableName: `dev-faults-${unique()}`,
-    manualSchedules: true,
-    retry: { attempts: 3, baseDelayMs: 20 },
-    quiet: true,
-  });
+  stack = await startTestStack('dev-faults');
   // The SDK's own retries would hide a fault of probability 1 behind seconds of backoff.
   process.env.AWS_MAX_ATTEMPTS = '1';
   token = (await call('POST', '/dev/token', { role: 'coordinator', email: 'kaisa@example.fi' })).body.token;

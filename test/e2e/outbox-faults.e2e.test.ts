@@ -4,7 +4,8 @@
 // calls leaves no half-written application; SES refusing for good leaves a failed record, not a gap.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, pool } from '../../bench/http.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import type { LocalStack } from '../../local/stack.js';
+import { startTestStack } from '../support/harness.js';
 import { readInbox } from '../../local/testing.js';
 
 let stack: LocalStack;
@@ -76,17 +77,7 @@ async function engagementsOf(roundId: string) {
 }
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    eventsPort: 0,
-    dynamoEndpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB!,
-    sesEndpoint: process.env.AWS_ENDPOINT_URL_SESV2!,
-    dataDir: null,
-    tableName: `outbox-faults-${unique()}`,
-    manualSchedules: true,
-    retry: { attempts: 3, baseDelayMs: 20 },
-    quiet: true,
-  });
+  stack = await startTestStack('outbox-faults');
   api = new ApiClient(stack.apiUrl);
   coordinator = await api.token('coordinator', `kaisa-${unique()}@example.fi`);
   // A tutor for region 01, so that accepted municipalities get one.

@@ -8,9 +8,9 @@ import ical, { type VEvent } from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../bench/http.js';
 import { calendarName } from '../../functions/shared/calendar-names.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import type { LocalStack } from '../../local/stack.js';
 import { readInbox, waitFor } from '../../local/testing.js';
-import { countItems } from '../support/harness.js';
+import { countItems, startTestStack } from '../support/harness.js';
 
 let stack: LocalStack;
 let api: ApiClient;
@@ -44,16 +44,7 @@ const applyBody = (overrides: Record<string, unknown> = {}) => ({
 });
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    eventsPort: 0,
-    dynamoEndpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB!,
-    sesEndpoint: process.env.AWS_ENDPOINT_URL_SESV2!,
-    dataDir: null,
-    tableName: `injection-${unique()}`,
-    manualSchedules: true,
-    quiet: true,
-  });
+  stack = await startTestStack('injection');
   api = new ApiClient(stack.apiUrl);
   coordinator = await api.token('coordinator', `kaisa-${unique()}@example.fi`);
   const now = await api.now();

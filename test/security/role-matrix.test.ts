@@ -4,8 +4,8 @@
 // wrong role. Resource-level checks (a tutor of another engagement) are in the capability tests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRoutes, type HttpRoute, type RouteKey } from '../../infra/wiring.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { countItems } from '../support/harness.js';
+import type { LocalStack } from '../../local/stack.js';
+import { countItems, startTestStack } from '../support/harness.js';
 
 let stack: LocalStack;
 const tokens: Record<string, string> = {};
@@ -24,16 +24,7 @@ async function call(routeKey: string, token?: string) {
 }
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    eventsPort: 0,
-    dynamoEndpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB!,
-    sesEndpoint: process.env.AWS_ENDPOINT_URL_SESV2!,
-    dataDir: null,
-    tableName: `role-matrix-${unique()}`,
-    manualSchedules: true,
-    quiet: true,
-  });
+  stack = await startTestStack('role-matrix');
   for (const role of ['coordinator', 'tutor'] as const) {
     const answer = await fetch(`${stack.apiUrl}/dev/token`, {
       method: 'POST',

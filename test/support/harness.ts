@@ -1,6 +1,7 @@
 // What an integration test of handlers needs: a table of its own on the run's DynamoDB Local, a local
 // event bus routing by the wiring table to the real handlers, the outbox relay from the table's
 // stream to that bus, and the handler environment pointing at them.
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.js';
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { dynamo } from '../../functions/shared/aws.js';
 import { applyEnvironment } from '../../local/aws-env.js';
@@ -65,4 +66,23 @@ export async function countItems(tableName: string): Promise<number> {
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return count;
+}
+
+/**
+ * The whole local stack for an end-to-end test: on the run's DynamoDB Local and SES emulator, a table
+ * of its own (`<prefix>-<random>`), free ports, in memory, schedules only on POST /dev/clock, quiet.
+ */
+export function startTestStack(prefix: string, options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
+  return startLocalStack({
+    port: 0,
+    eventsPort: 0,
+    dynamoEndpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB!,
+    sesEndpoint: process.env.AWS_ENDPOINT_URL_SESV2!,
+    dataDir: null,
+    tableName: `${prefix}-${Math.random().toString(36).slice(2, 10)}`,
+    manualSchedules: true,
+    retry: { attempts: 3, baseDelayMs: 20 },
+    quiet: true,
+    ...options,
+  });
 }
