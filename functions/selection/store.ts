@@ -9,7 +9,7 @@ import { applicationItem, applicationKey, guardKey, roundKey } from '../intake/s
 import { dynamo } from '../shared/aws.js';
 import { queryAll } from '../shared/dynamo-query.js';
 import { eventParts, type PendingEvent } from '../shared/outbox.js';
-import { part, transact, TransactionRefused, type TransactItem, type TransactPart } from '../shared/transactions.js';
+import { committedUnless, part, transact, TransactionRefused, type TransactItem, type TransactPart } from '../shared/transactions.js';
 
 export type OfferKind = Offer['kind'];
 
@@ -134,26 +134,7 @@ export class SelectionStore {
    * finished already (a concurrent or earlier run): then nothing is written.
    */
   async finishSelection(roundId: string, at: string, events: readonly PendingEvent[]): Promise<boolean> {
-    try {
-      await this.write(
-        [
-          part('round', {
-            Update: {
-              TableName: this.tableName,
-              Key: roundKey(roundId),
-              UpdateExpression: 'SET selectedAt = :at',
-              ConditionExpression: 'attribute_exists(selection) AND attribute_not_exists(selectedAt)',
-              ExpressionAttributeValues: { ':at': at },
-            },
-          }),
-        ],
-        events,
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionRefused && error.refused('round')) return false;
-      throw error;
-    }
+    return this.stampRoundOnce(roundId, 'selectedAt', at, events);
   }
 
   /**
@@ -402,26 +383,33 @@ export class SelectionStore {
 
   /** Marks the round completed, with its events (RoundCompleted). False when it was completed already: nothing is written. */
   async completeRound(roundId: string, at: string, events: readonly PendingEvent[]): Promise<boolean> {
-    try {
-      await this.write(
+    return this.stampRoundOnce(roundId, 'completedAt', at, events);
+  }
+
+  /** Sets a once-only time of a selected round with its events; false (nothing written) when it is set already. */
+  private stampRoundOnce(
+    roundId: string,
+    attribute: 'selectedAt' | 'completedAt',
+    at: string,
+    events: readonly PendingEvent[],
+  ): Promise<boolean> {
+    return committedUnless('round', () =>
+      this.write(
         [
           part('round', {
             Update: {
               TableName: this.tableName,
               Key: roundKey(roundId),
-              UpdateExpression: 'SET completedAt = :at',
-              ConditionExpression: 'attribute_exists(selection) AND attribute_not_exists(completedAt)',
+              UpdateExpression: 'SET #stamp = :at',
+              ConditionExpression: 'attribute_exists(selection) AND attribute_not_exists(#stamp)',
+              ExpressionAttributeNames: { '#stamp': attribute },
               ExpressionAttributeValues: { ':at': at },
             },
           }),
         ],
         events,
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionRefused && error.refused('round')) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** Timers of `kind` due at or before `at`. */

@@ -108,6 +108,20 @@ export async function conditionally<T>(write: () => Promise<T>): Promise<T | und
   }
 }
 
+/**
+ * Whether a transaction went through: false (nothing written) when the named part's condition refused
+ * it, which for a "once" change means it was made already. Any other refusal or failure is thrown.
+ */
+export async function committedUnless(refusedPart: string, write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (error instanceof TransactionRefused && error.refused(refusedPart)) return false;
+    throw error;
+  }
+}
+
 /** Whether a conditional write went through (false when its condition failed). */
 export async function succeeds(write: () => Promise<unknown>): Promise<boolean> {
   return (await conditionally(async () => (await write(), true))) ?? false;

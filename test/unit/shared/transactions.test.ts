@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ServiceUnavailableError } from '../../../functions/shared/errors.js';
 import {
+  committedUnless,
   conditionally,
   part,
   succeeds,
@@ -135,5 +136,19 @@ describe('conditionally and succeeds', () => {
         throw canceled(['ConditionalCheckFailed']);
       }),
     ).rejects.toBeInstanceOf(TransactionCanceledException);
+  });
+});
+
+describe('committedUnless', () => {
+  const refusedAt = (name: string) => new TransactionRefused(['round', 'event:X'], [name === 'round' ? 'ConditionalCheckFailed' : 'None', name === 'event:X' ? 'ConditionalCheckFailed' : 'None'], [undefined, undefined]);
+
+  it('is true when the write went through, false when the named part refused it', async () => {
+    expect(await committedUnless('round', async () => undefined)).toBe(true);
+    expect(await committedUnless('round', async () => Promise.reject(refusedAt('round')))).toBe(false);
+  });
+
+  it('rethrows a refusal of another part, and any other failure', async () => {
+    await expect(committedUnless('round', async () => Promise.reject(refusedAt('event:X')))).rejects.toBeInstanceOf(TransactionRefused);
+    await expect(committedUnless('round', async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
   });
 });
