@@ -90,7 +90,7 @@ export async function applyPage({ main, params }: ViewContext): Promise<void> {
         // A repeat (the municipality had applied already) carries no link: it went to the contact.
         ...(result.statusUrl
           ? [notice(t('apply.done'), 'ok'), h('p', {}, h('a', { href: pageLinkFor(result.statusUrl) }, t('apply.statusLink')))]
-          : [notice(t('apply.already'), 'ok')]),
+          : [notice(t('apply.already'), 'ok'), h('h2', {}, t('statusLink.title')), statusLinkForm(round.roundId)]),
       );
       heading.focus();
     },
@@ -105,6 +105,22 @@ export async function applyPage({ main, params }: ViewContext): Promise<void> {
     h('p', {}, t('form.requiredNote')),
     applyForm,
   );
+}
+
+/** "Lost the link?": POST /rounds/{roundId}/status-link mails it to the contact on file; the answer is always the same. */
+function statusLinkForm(roundId: string): HTMLFormElement {
+  return form<unknown>({
+    label: t('statusLink.title'),
+    submitLabel: t('statusLink.submit'),
+    fields: [
+      { name: 'municipalityCode', label: t('apply.municipalityCode'), hint: t('apply.municipalityCodeHint'), required: true, inputType: 'text' },
+      { name: 'email', label: t('apply.contactEmail'), required: true, inputType: 'email', autocomplete: 'email' },
+    ],
+    send: (body) => call('POST', `/rounds/${enc(roundId)}/status-link`, { body }),
+    done: (_result, el) => {
+      el.replaceWith(notice(t('statusLink.sent'), 'ok'));
+    },
+  });
 }
 
 export async function statusPage({ main, params, query }: ViewContext): Promise<void> {
