@@ -1,7 +1,7 @@
 // Finding and marking the applications whose contact address stopped working.
 import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Application } from '../intake/domain.js';
-import { applicationKey } from '../intake/store.js';
+import { applicationKey } from '../shared/keys.js';
 import { dynamo } from '../shared/aws.js';
 import { config } from '../shared/config.js';
 import { eventParts, type PendingEvent } from '../shared/outbox.js';

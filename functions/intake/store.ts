@@ -3,25 +3,20 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/aws.js';
+import { applicationKey, guardKey, roundApplicationsPartition, roundKey } from '../shared/keys.js';
 import { queryAll } from '../shared/dynamo-query.js';
 import { ConflictError } from '../shared/errors.js';
 import { eventParts, type PendingEvent } from '../shared/outbox.js';
 import { part, transact, TransactionRefused } from '../shared/transactions.js';
 import type { Application, Round } from './domain.js';
 
-// Key layout (single table):
-//   round        pk ROUND#<roundId>   sk ROUND                  gsi1 ROUNDS / <opensAt>#<roundId>
-//   municipality pk ROUND#<roundId>   sk MUNICIPALITY#<code>    → applicationId (the uniqueness guard)
-//   application  pk APPLICATION#<id>  sk APPLICATION            gsi1 ROUND#<roundId>#APPLICATIONS / <receivedAt>#<id>
-export const roundKey = (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: 'ROUND' });
-export const guardKey = (roundId: string, code: string) => ({ pk: `ROUND#${roundId}`, sk: `MUNICIPALITY#${code}` });
-export const applicationKey = (applicationId: string) => ({ pk: `APPLICATION#${applicationId}`, sk: 'APPLICATION' });
+// Keys: functions/shared/keys.ts (rounds and applications).
 
 /** The full item of a new application: its key, its place in the round's listing, and its fields. */
 export const applicationItem = (application: Application) => ({
   ...applicationKey(application.applicationId),
   type: 'application',
-  gsi1pk: `ROUND#${application.roundId}#APPLICATIONS`,
+  gsi1pk: roundApplicationsPartition(application.roundId),
   gsi1sk: `${application.receivedAt}#${application.applicationId}`,
   ...application,
 });
@@ -211,7 +206,7 @@ export class IntakeStore {
       TableName: this.tableName,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :round',
-      ExpressionAttributeValues: { ':round': `ROUND#${roundId}#APPLICATIONS` },
+      ExpressionAttributeValues: { ':round': roundApplicationsPartition(roundId) },
     });
     return items.map((item) => strip<Application>(item));
   }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DeleteCommand, PutCommand, ScanCommand, TransactWriteCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/aws.js';
 import { config } from '../shared/config.js';
-import { eventItemType } from '../shared/keys.js';
+import { erasureKey, eventItemType } from '../shared/keys.js';
 import { logger } from '../shared/logger.js';
 import { HistoryStore } from '../history/store.js';
 import { defaultRetentionDays } from '../intake/domain.js';
@@ -81,7 +81,7 @@ async function recordErasure(by: string, at: Date, items: number): Promise<strin
   await dynamo().send(
     new PutCommand({
       TableName: config.tableName(),
-      Item: { pk: `ERASURE#${erasureId}`, sk: 'ERASURE', type: 'erasure', erasureId, by, at: at.toISOString(), items },
+      Item: { ...erasureKey(erasureId), type: 'erasure', erasureId, by, at: at.toISOString(), items },
     }),
   );
   logger.info('personal data erased', { erasureId, items });

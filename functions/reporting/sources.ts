@@ -6,7 +6,7 @@ import { intakeStore } from '../intake/store-instance.js';
 import { dynamo } from '../shared/aws.js';
 import { config } from '../shared/config.js';
 import type { SessionLog } from '../tutoring/domain.js';
-import { logKey } from '../tutoring/keys.js';
+import { logKey } from '../shared/keys.js';
 import { tutoringStore } from '../tutoring/store-instance.js';
 import { webinarStore } from '../webinar/store-instance.js';
 import type { MunicipalityFacts } from './store.js';

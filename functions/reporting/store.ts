@@ -9,6 +9,7 @@ import type { ReportStage } from '../../schemas/api/report.js';
 import type { Language } from '../../schemas/common.js';
 import { dynamo } from '../shared/aws.js';
 import { queryAll } from '../shared/dynamo-query.js';
+import { reportKeys, reportPk } from '../shared/keys.js';
 import { registrationRanks, stageRanks, type RegistrationState, type ReportItem } from './domain.js';
 
 // Key layout (single table):
@@ -16,20 +17,7 @@ import { registrationRanks, stageRanks, type RegistrationState, type ReportItem 
 //   meeting       pk REPORT#<roundId>  sk MEETING#<applicationId>#<meetingId>
 //   webinar       pk REPORT#<roundId>  sk WEBINAR#<webinarId>
 //   registration  pk REPORT#<roundId>  sk REGISTRATION#<webinarId>#<registrationId>
-export const reportPk = (roundId: string) => `REPORT#${roundId}`;
-const municipalityKey = (roundId: string, applicationId: string) => ({
-  pk: reportPk(roundId),
-  sk: `MUNICIPALITY#${applicationId}`,
-});
-const meetingKey = (roundId: string, applicationId: string, meetingId: string) => ({
-  pk: reportPk(roundId),
-  sk: `MEETING#${applicationId}#${meetingId}`,
-});
-const webinarKey = (roundId: string, webinarId: string) => ({ pk: reportPk(roundId), sk: `WEBINAR#${webinarId}` });
-const registrationKey = (roundId: string, webinarId: string, registrationId: string) => ({
-  pk: reportPk(roundId),
-  sk: `REGISTRATION#${webinarId}#${registrationId}`,
-});
+const { municipality: municipalityKey, meeting: meetingKey, webinar: webinarKey, registration: registrationKey } = reportKeys;
 
 /** What the municipality row takes from the application, set once (the first writer wins). */
 export interface MunicipalityFacts {

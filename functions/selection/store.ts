@@ -5,7 +5,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Application, Offer, Round } from '../intake/domain.js';
-import { applicationItem, applicationKey, guardKey, roundKey } from '../intake/store.js';
+import { applicationItem } from '../intake/store.js';
+import { applicationKey, guardKey, offerTimerKey, roundKey } from '../shared/keys.js';
 import { dynamo } from '../shared/aws.js';
 import { queryAll } from '../shared/dynamo-query.js';
 import { eventParts, type PendingEvent } from '../shared/outbox.js';
@@ -22,10 +23,6 @@ export interface DueTimer {
   offerId: string;
 }
 
-const timerKey = (t: Pick<DueTimer, 'kind' | 'dueAt' | 'applicationId' | 'offerId'>) => ({
-  pk: `DUE#${t.kind}`,
-  sk: `${t.dueAt}#${t.applicationId}#${t.offerId}`,
-});
 
 export class SelectionStore {
   constructor(private readonly tableName: string) {}
@@ -53,13 +50,13 @@ export class SelectionStore {
   }
 
   private putTimer(timer: DueTimer): TransactPart {
-    return part('timer', { Put: { TableName: this.tableName, Item: { ...timerKey(timer), type: 'timer', ...timer } } });
+    return part('timer', { Put: { TableName: this.tableName, Item: { ...offerTimerKey(timer), type: 'timer', ...timer } } });
   }
 
   private deleteTimer(kind: OfferKind, application: Pick<Application, 'applicationId' | 'offer'>): TransactPart[] {
     const { offer } = application;
     if (!offer || offer.kind !== kind) return [];
-    const key = timerKey({ kind, dueAt: offer.expiresAt, applicationId: application.applicationId, offerId: offer.offerId });
+    const key = offerTimerKey({ kind, dueAt: offer.expiresAt, applicationId: application.applicationId, offerId: offer.offerId });
     return [part(`timer:${kind}`, { Delete: { TableName: this.tableName, Key: key } })];
   }
 
@@ -423,7 +420,7 @@ export class SelectionStore {
 
   /** Removes a timer whose offer was settled some other way. */
   async deleteStaleTimer(timer: DueTimer): Promise<void> {
-    await dynamo().send(new DeleteCommand({ TableName: this.tableName, Key: timerKey(timer) }));
+    await dynamo().send(new DeleteCommand({ TableName: this.tableName, Key: offerTimerKey(timer) }));
   }
 
   private setStatus(

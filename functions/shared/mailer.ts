@@ -15,6 +15,7 @@ import { dynamo, isServiceUnavailable, ses } from './aws.js';
 import { now } from './clock.js';
 import { config } from './config.js';
 import { queryAll } from './dynamo-query.js';
+import { emailOutboxKey, emailRecordKey } from './keys.js';
 import { logger } from './logger.js';
 import { isSuppressed } from './suppression.js';
 
@@ -57,8 +58,6 @@ const retryDelayMs = (attempt: number) => Math.min(60 * 60_000, 60_000 * 2 ** Ma
 /** Keys may contain addresses (one invitation per address): logs get a digest instead. */
 const logId = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
 
-const recordKey = (key: string) => ({ pk: `EMAIL#${key}`, sk: 'EMAIL' });
-const outboxKey = (dueAt: string, key: string) => ({ pk: 'DUE#email', sk: `${dueAt}#${key}` });
 
 type StoredEmail = Omit<OutgoingEmail, 'attachments'> & {
   attachments?: { filename: string; contentType: string; base64: string }[];
@@ -77,7 +76,7 @@ export async function sendOnce(email: OutgoingEmail): Promise<SendOutcome> {
       new PutCommand({
         TableName: tableName,
         Item: {
-          ...recordKey(email.key),
+          ...emailRecordKey(email.key),
           type: 'email',
           kind: email.kind,
           recipient: email.to.toLowerCase(),
@@ -139,7 +138,7 @@ async function deliver(email: OutgoingEmail | StoredEmail, attempt: number, clai
           {
             Update: {
               TableName: tableName,
-              Key: recordKey(email.key),
+              Key: emailRecordKey(email.key),
               UpdateExpression: 'SET #status = :pending, content = :content, dueAt = :dueAt, lastError = :error',
               ConditionExpression: '#status = :sending AND claimedAt = :claimedAt',
               ExpressionAttributeNames: { '#status': 'status' },
@@ -153,7 +152,7 @@ async function deliver(email: OutgoingEmail | StoredEmail, attempt: number, clai
               },
             },
           },
-          { Put: { TableName: tableName, Item: { ...outboxKey(dueAt, email.key), type: 'outbox', key: email.key, dueAt } } },
+          { Put: { TableName: tableName, Item: { ...emailOutboxKey(dueAt, email.key), type: 'outbox', key: email.key, dueAt } } },
         ],
       }),
     );
@@ -164,7 +163,7 @@ async function deliver(email: OutgoingEmail | StoredEmail, attempt: number, clai
   // sender's and send a second copy, so keep trying through a short outage before giving up.
   const markSent = new UpdateCommand({
     TableName: tableName,
-    Key: recordKey(email.key),
+    Key: emailRecordKey(email.key),
     UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt REMOVE content, dueAt, lastError',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: { ':sent': 'sent', ':messageId': messageId ?? 'unknown', ':sentAt': now().toISOString() },
@@ -187,7 +186,7 @@ async function recordFailure(email: OutgoingEmail | StoredEmail, claimedAt: Date
   await dynamo().send(
     new UpdateCommand({
       TableName: config.tableName(),
-      Key: recordKey(email.key),
+      Key: emailRecordKey(email.key),
       UpdateExpression: 'SET #status = :failed, content = :content, failedAt = :at, lastError = :reason REMOVE dueAt',
       ConditionExpression: '#status = :sending AND claimedAt = :claimedAt',
       ExpressionAttributeNames: { '#status': 'status' },
@@ -231,7 +230,7 @@ export async function retryOutbox(at: Date = now()): Promise<{ sent: number; wai
       const result = await dynamo().send(
         new UpdateCommand({
           TableName: tableName,
-          Key: recordKey(entry.key),
+          Key: emailRecordKey(entry.key),
           UpdateExpression: 'SET #status = :sending, claimedAt = :claimedAt ADD attempts :one',
           // Waiting for this pointer, or claimed from it by a run that died (lease passed).
           ConditionExpression: 'dueAt = :dueAt AND (#status = :pending OR (#status = :sending AND claimedAt < :staleBefore))',
@@ -271,7 +270,7 @@ export async function retryOutbox(at: Date = now()): Promise<{ sent: number; wai
       }
       settled = true;
     }
-    if (settled) await dynamo().send(new DeleteCommand({ TableName: tableName, Key: outboxKey(entry.dueAt, entry.key) }));
+    if (settled) await dynamo().send(new DeleteCommand({ TableName: tableName, Key: emailOutboxKey(entry.dueAt, entry.key) }));
   }
   return { sent, waiting, failed };
 }
@@ -282,7 +281,7 @@ async function recordSuppressed(email: OutgoingEmail, at: Date): Promise<SendOut
       new PutCommand({
         TableName: config.tableName(),
         Item: {
-          ...recordKey(email.key),
+          ...emailRecordKey(email.key),
           type: 'email',
           kind: email.kind,
           recipient: email.to.toLowerCase(),

@@ -3,8 +3,8 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './aws.js';
 import { config } from './config.js';
+import { suppressionKey } from './keys.js';
 
-const suppressionKey = (address: string) => ({ pk: `SUPPRESSION#${address.toLowerCase()}`, sk: 'SUPPRESSION' });
 
 /** Never mail this address again. */
 export async function suppress(

@@ -126,3 +126,30 @@ export async function committedUnless(refusedPart: string, write: () => Promise<
 export async function succeeds(write: () => Promise<unknown>): Promise<boolean> {
   return (await conditionally(async () => (await write(), true))) ?? false;
 }
+
+/** Which of the expected parts refused a transaction, with that part's old value when its item asked for it. */
+export interface Refusal<Part extends string> {
+  readonly part: Part;
+  readonly old?: Record<string, unknown>;
+}
+
+/**
+ * Runs a transaction and answers undefined when it went through, or the first of `parts` whose
+ * condition refused it (nothing was written then). A refusal of any other part, and every other
+ * failure, is thrown: only the conditions the caller expects are answers.
+ */
+export async function refusalOf<Part extends string>(
+  write: () => Promise<unknown>,
+  parts: readonly Part[],
+): Promise<Refusal<Part> | undefined> {
+  try {
+    await write();
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof TransactionRefused)) throw error;
+    const part = parts.find((name) => error.refused(name));
+    if (part === undefined) throw error;
+    const old = error.oldValue(part);
+    return old ? { part, old } : { part };
+  }
+}

@@ -7,7 +7,7 @@ import type { Application } from '../intake/domain.js';
 import { dynamo } from '../shared/aws.js';
 import { config } from '../shared/config.js';
 import { endsAt, type Engagement, type Meeting, type Tutor } from './domain.js';
-import { engagementKey, engagementPk, tutorKey } from './keys.js';
+import { engagementKey, engagementPk, tutorKey } from '../shared/keys.js';
 
 /** The tutor and the live (not cancelled) meetings of an application's engagement, in time order. */
 export async function coachingOf(

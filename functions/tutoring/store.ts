@@ -5,7 +5,8 @@
 // neither does, and a change refused as already done writes no event again.
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { applicationKey, strip } from '../intake/store.js';
+import { strip } from '../intake/store.js';
+import { applicationKey } from '../shared/keys.js';
 import { dynamo } from '../shared/aws.js';
 import { eventParts, type PendingEvent } from '../shared/outbox.js';
 import { part, transact, type TransactItem, type TransactPart } from '../shared/transactions.js';
@@ -18,11 +19,12 @@ import {
   meetingKey,
   meetingRefKey,
   slotKey,
-  timerKey,
+  meetingTimerKey as timerKey,
+  roundEngagementsPartition,
   tutorEmailKey,
   tutorKey,
   tutorLinkKey,
-} from './keys.js';
+} from '../shared/keys.js';
 import {
   timersOf,
   type Engagement,
@@ -201,7 +203,7 @@ export class TutoringStore {
           Item: {
             ...engagementKey(engagement.engagementId),
             type: 'engagement',
-            gsi1pk: `ROUND#${engagement.roundId}#ENGAGEMENTS`,
+            gsi1pk: roundEngagementsPartition(engagement.roundId),
             gsi1sk: `${engagement.createdAt}#${engagement.engagementId}`,
             ...engagement,
           },
@@ -238,7 +240,7 @@ export class TutoringStore {
 
   /** A round's engagements, oldest first (from the index). */
   async listRoundEngagements(roundId: string): Promise<Engagement[]> {
-    const items = await this.queryAll({ pk: `ROUND#${roundId}#ENGAGEMENTS`, index: 'gsi1' });
+    const items = await this.queryAll({ pk: roundEngagementsPartition(roundId), index: 'gsi1' });
     return items.map((i) => strip<Engagement>(i));
   }
 

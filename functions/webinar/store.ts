@@ -9,22 +9,13 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/aws.js';
+import { batchKey, emailGuardKey, invitationKey, registrationKey, webinarKey } from '../shared/keys.js';
 import { ServiceUnavailableError } from '../shared/errors.js';
 import { eventParts, type PendingEvent } from '../shared/outbox.js';
 import { part, transact, TransactionRefused, type TransactPart } from '../shared/transactions.js';
 import type { Invitation, InvitationBatch, Registration, Webinar, WebinarChange } from './domain.js';
 
-// Key layout (single table):
-//   webinar      pk WEBINAR#<id>          sk WEBINAR               gsi1 WEBINARS / <startsAt>#<id>
-//   email guard  pk WEBINAR#<id>          sk EMAIL#<email>         → registrationId (one registration per email)
-//   registration pk REGISTRATION#<id>     sk REGISTRATION          gsi1 WEBINAR#<id>#REGISTRATIONS / <registeredAt>#<id>
-//   invitation   pk WEBINAR#<id>          sk INVITATION#<email>    gsi1 BATCH#<batchId>#<QUEUED|FAILED> / <email>, while queued or failed
-//   batch        pk WEBINAR#<id>          sk BATCH#<batchId>       gsi1 INVITATION-BATCHES#OPEN / <createdAt>#<batchId>, until done
-export const webinarKey = (webinarId: string) => ({ pk: `WEBINAR#${webinarId}`, sk: 'WEBINAR' });
-export const emailGuardKey = (webinarId: string, email: string) => ({ pk: `WEBINAR#${webinarId}`, sk: `EMAIL#${email}` });
-export const registrationKey = (registrationId: string) => ({ pk: `REGISTRATION#${registrationId}`, sk: 'REGISTRATION' });
-export const invitationKey = (webinarId: string, email: string) => ({ pk: `WEBINAR#${webinarId}`, sk: `INVITATION#${email}` });
-export const batchKey = (webinarId: string, batchId: string) => ({ pk: `WEBINAR#${webinarId}`, sk: `BATCH#${batchId}` });
+// Keys: functions/shared/keys.ts (webinars, registrations and invitation batches).
 const openBatches = 'INVITATION-BATCHES#OPEN';
 const batchQueue = (batchId: string, state: 'QUEUED' | 'FAILED') => `BATCH#${batchId}#${state}`;
 

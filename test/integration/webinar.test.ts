@@ -31,7 +31,7 @@ import { handler as sendDueNotices } from '../../functions/webinar/handlers/send
 import { handler as sweepSeats } from '../../functions/webinar/handlers/sweep-seats.js';
 import { handler as updateWebinar } from '../../functions/webinar/handlers/update-webinar.js';
 import { webinarStore } from '../../functions/webinar/store-instance.js';
-import { registrationKey, webinarKey } from '../../functions/webinar/store.js';
+import { registrationKey, webinarKey } from '../../functions/shared/keys.js';
 import { applyEnvironment } from '../../local/aws-env.js';
 import type { BusEvent, LocalEventBus } from '../../local/event-bus.js';
 import type { EventFlow } from '../../local/event-flow.js';
