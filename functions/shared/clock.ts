@@ -24,3 +24,11 @@ export function advanceClock(ms: number): void {
 export function resetClock(): void {
   offsetMs = 0;
 }
+
+/** The clock as a port: use cases read the time from it, so a unit test can hold it still. */
+export interface Clock {
+  now(): Date;
+}
+
+/** The clock every handler's composition root passes in (the shifted system clock). */
+export const systemClock: Clock = { now };

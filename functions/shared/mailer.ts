@@ -345,3 +345,11 @@ async function callSes(email: OutgoingEmail | StoredEmail): Promise<string | und
   );
   return result.MessageId;
 }
+
+/** The mailer as a port: a use case that tells someone hands the email over, once per key. */
+export interface Mailer {
+  sendOnce(email: OutgoingEmail): Promise<SendOutcome>;
+}
+
+/** The mailer every handler's composition root passes in: SES through the email records and their outbox. */
+export const sesMailer: Mailer = { sendOnce };
