@@ -4,6 +4,10 @@ import type { CreateRoundBody, RoundStatus, RoundView, UpdateRoundBody } from '.
 import type { Language } from '../../schemas/common.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
 
+import { offerUrl } from '../shared/page-links.js';
+
+export { offerUrl, statusUrl } from '../shared/page-links.js';
+
 /** A round as stored. Times are normalised to UTC ISO strings so that they compare as text. */
 export interface Round {
   roundId: string;
@@ -219,10 +223,6 @@ export function newApplication(
   };
 }
 
-export function statusUrl(publicUrl: string, application: Pick<Application, 'applicationId' | 'accessToken'>): string {
-  return `${publicUrl}/applications/${encodeURIComponent(application.applicationId)}?token=${encodeURIComponent(application.accessToken)}`;
-}
-
 /** Positions on the waiting list now: the still-waitlisted in rank order, 1 = next to be offered a place. */
 export function waitlistPositions(
   applications: readonly Pick<Application, 'applicationId' | 'status' | 'rank'>[],
@@ -231,10 +231,6 @@ export function waitlistPositions(
   return new Map(waiting.map((a, index) => [a.applicationId, index + 1]));
 }
 
-/** Link to answer an open offer (the status page's token grants it). */
-export function offerUrl(publicUrl: string, application: Pick<Application, 'applicationId' | 'accessToken'>): string {
-  return `${publicUrl}/applications/${encodeURIComponent(application.applicationId)}/offer?token=${encodeURIComponent(application.accessToken)}`;
-}
 
 export function toApplicationView(
   application: Application,

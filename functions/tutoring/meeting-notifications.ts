@@ -1,7 +1,7 @@
 // The meeting emails to both sides: invitations, updates and cancellations with the .ics attached,
 // and the 24-hour reminders. Apart from the other notifications because only these need the
 // calendar package. Each message has its idempotency key (meeting, sequence, recipient).
-import { statusUrl } from '../intake/domain.js';
+import { statusUrl } from '../shared/page-links.js';
 import { now } from '../shared/clock.js';
 import { config } from '../shared/config.js';
 import { logger } from '../shared/logger.js';

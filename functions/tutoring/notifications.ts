@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { Language } from '../../schemas/common.js';
 import type { EventDetail } from '../../schemas/events/catalogue.js';
-import { statusUrl, type Application, type Round } from '../intake/domain.js';
+import type { Application, Round } from '../intake/domain.js';
+import { statusUrl } from '../shared/page-links.js';
 import { intakeStore } from '../intake/store-instance.js';
 import { now } from '../shared/clock.js';
 import { config } from '../shared/config.js';
