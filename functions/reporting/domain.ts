@@ -4,69 +4,24 @@
 // event delivered twice cannot count twice. No AWS here.
 import type { MeetingKind } from '../../schemas/api/engagements.js';
 import type { MunicipalityReport, ReportEngagement, ReportStage, RoundReport, WebinarReport } from '../../schemas/api/report.js';
-import type { Language } from '../../schemas/common.js';
+import type {
+  MeetingItem,
+  MunicipalityItem,
+  RegistrationItem,
+  RegistrationState,
+  ReportItem,
+} from '../../schemas/stored/report.js';
 import { toCsv } from '../shared/csv.js';
 
-/** One municipality (its application) in the round: stage, engagement and tutor. */
-export interface MunicipalityItem {
-  type: 'report-municipality';
-  roundId: string;
-  applicationId: string;
-  municipality?: { code: string; name: string };
-  language?: Language;
-  appliedThemes?: string[];
-  stage?: ReportStage;
-  /** stageRanks[stage]: a stage only ever replaces one of lower rank. */
-  stageRank?: number;
-  engagement?: 'assigned' | 'unassigned';
-  tutorId?: string;
-  /** The TutorAssigned `assignment` in force: only a later assignment replaces the tutor. */
-  assignment?: number;
-}
-
-/** One meeting of a municipality's engagement, with the facts of its latest session log. */
-export interface MeetingItem {
-  type: 'report-meeting';
-  roundId: string;
-  applicationId: string;
-  meetingId: string;
-  kind?: MeetingKind;
-  startsAt?: string;
-  status?: 'scheduled' | 'cancelled';
-  /** The log version whose facts are here; only a higher version replaces them. */
-  loggedVersion?: number;
-  durationMinutes?: number;
-  themes?: string[];
-  actions?: string[];
-  attendees?: number;
-}
-
-export interface WebinarItem {
-  type: 'report-webinar';
-  roundId: string;
-  webinarId: string;
-  title?: string;
-  startsAt?: string;
-  seats?: number;
-}
-
-export type RegistrationState = 'waitlisted' | 'confirmed' | 'cancelled';
-
-export interface RegistrationItem {
-  type: 'report-registration';
-  roundId: string;
-  webinarId: string;
-  registrationId: string;
-  /** As the registrant gave it (a name or a code), or from their invitation. */
-  municipality?: string;
-  status?: RegistrationState;
-  statusRank?: number;
-  attended?: boolean;
-  /** When the attendance in `attended` was marked: only a later marking replaces it. */
-  attendanceMarkedAt?: string;
-}
-
-export type ReportItem = MunicipalityItem | MeetingItem | WebinarItem | RegistrationItem;
+// The projected items' stored shapes (codecs and types) live with the other stored shapes.
+export type {
+  MeetingItem,
+  MunicipalityItem,
+  RegistrationItem,
+  RegistrationState,
+  ReportItem,
+  WebinarItem,
+} from '../../schemas/stored/report.js';
 
 /**
  * Every transition of an application goes up this order (received → waitlisted → offered →
