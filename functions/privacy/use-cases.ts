@@ -4,7 +4,7 @@
 import type { HistorySubject } from '../../schemas/events/stored.js';
 import { eventItemType } from '../shared/keys.js';
 import { logger } from '../shared/logger.js';
-import type { PersonalDataStore } from '../stores/personal-data.js';
+import type { PersonalDataReader, PersonalDataStore } from '../stores/personal-data.js';
 import { anonymise, dropEntirely, exported, mentions, placeholderFor, type Item } from './domain.js';
 
 /** Rounds as far as retention needs them. */
@@ -31,11 +31,11 @@ export interface PrivacyPorts {
  * Every item that mentions the address. A full scan: erasure and export are rare, and a scan is the
  * one way to be sure that nothing (a log note, an email record) is missed.
  */
-function itemsMentioning(ports: PrivacyPorts, email: string): Promise<Item[]> {
+function itemsMentioning(ports: { table: PersonalDataReader }, email: string): Promise<Item[]> {
   return ports.table.scan((item) => mentions(item, email));
 }
 
-export async function exportPerson(ports: PrivacyPorts, email: string, at: Date) {
+export async function exportPerson(ports: { table: PersonalDataReader }, email: string, at: Date) {
   const items = await itemsMentioning(ports, email);
   const byType: Record<string, Item[]> = {};
   for (const item of items) (byType[String(item.type ?? 'other')] ??= []).push(exported(item));
@@ -47,7 +47,7 @@ export async function exportPerson(ports: PrivacyPorts, email: string, at: Date)
  * statuses stay, so the aggregates do not change. Recorded as who and when, never whom.
  */
 export async function erasePerson(
-  ports: PrivacyPorts,
+  ports: { table: PersonalDataStore },
   email: string,
   by: string,
   at: Date,
@@ -61,7 +61,7 @@ export async function erasePerson(
 }
 
 /** Anonymises `email` in `items` (dropping those that mean nothing without it, re-keying those keyed by it). */
-async function eraseIn(ports: PrivacyPorts, items: Item[], email: string): Promise<void> {
+async function eraseIn(ports: { table: PersonalDataStore }, items: Item[], email: string): Promise<void> {
   const placeholder = placeholderFor(email);
   for (const item of items) {
     if (dropEntirely(item)) await ports.table.remove(item);
@@ -69,7 +69,7 @@ async function eraseIn(ports: PrivacyPorts, items: Item[], email: string): Promi
   }
 }
 
-async function recordErasure(ports: PrivacyPorts, by: string, at: Date, items: number): Promise<string> {
+async function recordErasure(ports: { table: PersonalDataStore }, by: string, at: Date, items: number): Promise<string> {
   const erasureId = await ports.table.recordErasure({ by, at: at.toISOString(), items });
   logger.info('personal data erased', { erasureId, items });
   return erasureId;

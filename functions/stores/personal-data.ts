@@ -13,9 +13,13 @@ export interface ErasureRecord {
   items: number;
 }
 
-export interface PersonalDataStore {
+/** Reading only (the export): its handler gets no right to write. */
+export interface PersonalDataReader {
   /** Every item that `keep` accepts; a consistent full scan, so nothing is missed. */
   scan(keep: (item: Item) => boolean): Promise<Item[]>;
+}
+
+export interface PersonalDataStore extends PersonalDataReader {
   /** Deletes the item (by its key). */
   remove(item: Item): Promise<void>;
   /** Writes `erased` in place of `item`; when its key changed, the old item goes in the same transaction. */
@@ -26,11 +30,8 @@ export interface PersonalDataStore {
 
 const keyOf = (item: Item) => ({ pk: item.pk, sk: item.sk });
 
-export class DynamoPersonalDataStore implements PersonalDataStore {
-  constructor(
-    private readonly tableName: string,
-    private readonly newId: () => string = randomUUID,
-  ) {}
+export class DynamoPersonalDataReader implements PersonalDataReader {
+  constructor(protected readonly tableName: string) {}
 
   async scan(keep: (item: Item) => boolean): Promise<Item[]> {
     const found: Item[] = [];
@@ -41,6 +42,15 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return found;
+  }
+}
+
+export class DynamoPersonalDataStore extends DynamoPersonalDataReader implements PersonalDataStore {
+  constructor(
+    tableName: string,
+    private readonly newId: () => string = randomUUID,
+  ) {
+    super(tableName);
   }
 
   async remove(item: Item): Promise<void> {
