@@ -13,13 +13,7 @@ import type { CreateTutorBody, TutorView, UpdateTutorBody } from '../../schemas/
 import type { Language } from '../../schemas/common.js';
 import type { Application, Round } from '../intake/domain.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors.js';
-import type {
-  Engagement,
-  ExtraMeetingRequest,
-  Meeting,
-  MeetingTimer,
-  SessionLog,
-} from '../../schemas/stored/engagement.js';
+import type { Engagement, ExtraMeetingRequest, Meeting, MeetingTimer, SessionLog } from '../../schemas/stored/engagement.js';
 import type { Tutor } from '../../schemas/stored/tutor.js';
 
 export type {
