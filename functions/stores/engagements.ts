@@ -59,6 +59,9 @@ export interface MeetingChangeOf {
   after: Meeting;
 }
 
+export type AssignOutcome = 'assigned' | 'tutor-full' | 'engagement-changed';
+export type LeaveUnassignedOutcome = 'noted' | 'already-noted' | 'engagement-changed';
+export type ChangeMeetingOutcome = 'changed' | 'meeting-changed' | 'slot-taken';
 export type CreateMeetingOutcome =
   { outcome: 'created' } | { outcome: 'slot-taken'; meetingId: string } | { outcome: 'engagement-closed' };
 
@@ -76,19 +79,9 @@ export interface EngagementStore {
    * engagement must be as it was read (same number of assignments, still open) and `to` must be
    * active and below maxActive at the moment of writing.
    */
-  assign(
-    engagement: Engagement,
-    to: Tutor,
-    at: string,
-    by: string,
-    events: readonly PendingEvent[],
-  ): Promise<'assigned' | 'tutor-full' | 'engagement-changed'>;
+  assign(engagement: Engagement, to: Tutor, at: string, by: string, events: readonly PendingEvent[]): Promise<AssignOutcome>;
   /** Notes, once, that nobody fits: on the condition that it is still unassigned as read and was not noted before. */
-  leaveUnassigned(
-    engagement: Engagement,
-    at: string,
-    events: readonly PendingEvent[],
-  ): Promise<'noted' | 'already-noted' | 'engagement-changed'>;
+  leaveUnassigned(engagement: Engagement, at: string, events: readonly PendingEvent[]): Promise<LeaveUnassignedOutcome>;
   /** Ends an active engagement (its tutor's place freed) with its events; false when it was not active (any more) as read. */
   complete(engagement: Engagement, at: string, events: readonly PendingEvent[]): Promise<boolean>;
   /**
@@ -119,12 +112,7 @@ export interface EngagementStore {
    * Replaces a meeting by its rescheduled or cancelled self with its events, moving its slot guard
    * and its timers, on the condition that nobody changed it since it was read.
    */
-  changeMeeting(
-    before: Meeting,
-    after: Meeting,
-    now: Date,
-    events: readonly PendingEvent[],
-  ): Promise<'changed' | 'meeting-changed' | 'slot-taken'>;
+  changeMeeting(before: Meeting, after: Meeting, now: Date, events: readonly PendingEvent[]): Promise<ChangeMeetingOutcome>;
   /**
    * Adds a version of a meeting's session log with its events: never overwriting one, and only on
    * top of the version read (`meeting.loggedVersion`). False when another log landed first.
@@ -220,7 +208,7 @@ export class DynamoEngagementStore implements EngagementStore {
     at: string,
     by: string,
     events: readonly PendingEvent[],
-  ): Promise<'assigned' | 'tutor-full' | 'engagement-changed'> {
+  ): Promise<AssignOutcome> {
     const from = engagement.tutorId;
     const parts: TransactPart[] = [
       part('engagement', {
@@ -250,11 +238,7 @@ export class DynamoEngagementStore implements EngagementStore {
     return refusal.part === 'engagement' ? 'engagement-changed' : 'tutor-full';
   }
 
-  async leaveUnassigned(
-    engagement: Engagement,
-    at: string,
-    events: readonly PendingEvent[],
-  ): Promise<'noted' | 'already-noted' | 'engagement-changed'> {
+  async leaveUnassigned(engagement: Engagement, at: string, events: readonly PendingEvent[]): Promise<LeaveUnassignedOutcome> {
     const refusal = await refusalOf(
       () =>
         this.write(
@@ -439,7 +423,7 @@ export class DynamoEngagementStore implements EngagementStore {
     after: Meeting,
     now: Date,
     events: readonly PendingEvent[],
-  ): Promise<'changed' | 'meeting-changed' | 'slot-taken'> {
+  ): Promise<ChangeMeetingOutcome> {
     const refusal = await refusalOf(
       () => this.write(this.meetingChangeParts(before, after, now), events, now.toISOString()),
       ['meeting', 'slot'],

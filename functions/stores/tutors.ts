@@ -19,12 +19,14 @@ import {
 } from '../shared/keys.js';
 import { part, refusalOf, transact, type TransactPart } from '../shared/transactions.js';
 
+export type CreateTutorOutcome = { outcome: 'created' } | { outcome: 'email-taken'; tutorId: string };
+export type UpdateTutorOutcome = { outcome: 'updated'; tutor: Tutor } | { outcome: 'email-taken' } | { outcome: 'tutor-changed' };
 export type TutorChanges = Partial<Pick<Tutor, 'name' | 'email' | 'languages' | 'regions' | 'maxActive' | 'active'>>;
 
 /** The roster as tutoring's use cases see it. */
 export interface TutorStore {
   /** Adds a tutor with its email guard; the id of the tutor who already has the email, if one does. */
-  createTutor(tutor: Tutor): Promise<{ outcome: 'created' } | { outcome: 'email-taken'; tutorId: string }>;
+  createTutor(tutor: Tutor): Promise<CreateTutorOutcome>;
   getTutor(tutorId: string): Promise<Tutor | undefined>;
   /** The roster entry of a signed-in tutor: the one whose email is the token's. */
   tutorByEmail(email: string): Promise<Tutor | undefined>;
@@ -34,11 +36,7 @@ export interface TutorStore {
    * Applies a coordinator's change, on the condition that the tutor's email is still as read; a new
    * email moves the email guard in the same transaction, on the condition that nobody else has it.
    */
-  updateTutor(
-    tutor: Tutor,
-    changes: TutorChanges,
-    at: string,
-  ): Promise<{ outcome: 'updated'; tutor: Tutor } | { outcome: 'email-taken' } | { outcome: 'tutor-changed' }>;
+  updateTutor(tutor: Tutor, changes: TutorChanges, at: string): Promise<UpdateTutorOutcome>;
   /** Ids of the engagements a tutor has or completed (not those reassigned away). */
   tutorEngagementIds(tutorId: string): Promise<string[]>;
 }
@@ -104,7 +102,7 @@ export const tutorParts = {
 export class DynamoTutorStore implements TutorStore {
   constructor(private readonly tableName: string) {}
 
-  async createTutor(tutor: Tutor): Promise<{ outcome: 'created' } | { outcome: 'email-taken'; tutorId: string }> {
+  async createTutor(tutor: Tutor): Promise<CreateTutorOutcome> {
     const refusal = await refusalOf(
       () =>
         transact([
@@ -153,11 +151,7 @@ export class DynamoTutorStore implements TutorStore {
     return decodeAll(StoredTutor, items);
   }
 
-  async updateTutor(
-    tutor: Tutor,
-    changes: TutorChanges,
-    at: string,
-  ): Promise<{ outcome: 'updated'; tutor: Tutor } | { outcome: 'email-taken' } | { outcome: 'tutor-changed' }> {
+  async updateTutor(tutor: Tutor, changes: TutorChanges, at: string): Promise<UpdateTutorOutcome> {
     const fields: Record<string, unknown> = { ...changes, updatedAt: at };
     const names = Object.keys(fields);
     const parts: TransactPart[] = [

@@ -14,7 +14,10 @@ import type {
 } from '../../../schemas/stored/engagement.js';
 import type { Tutor } from '../../../schemas/stored/tutor.js';
 import type {
+  AssignOutcome,
+  ChangeMeetingOutcome,
   CreateMeetingOutcome,
+  LeaveUnassignedOutcome,
   EngagementRecord,
   EngagementStore,
   MeetingChangeOf,
@@ -95,7 +98,7 @@ export class MemoryEngagementStore implements EngagementStore {
     at: string,
     by: string,
     events: readonly PendingEvent[],
-  ): Promise<'assigned' | 'tutor-full' | 'engagement-changed'> {
+  ): Promise<AssignOutcome> {
     const current = this.engagements.get(engagement.engagementId);
     const open = current?.status === 'active' || current?.status === 'unassigned';
     if (!current || current.assignments !== engagement.assignments || !open) return 'engagement-changed';
@@ -116,11 +119,7 @@ export class MemoryEngagementStore implements EngagementStore {
     return 'assigned';
   }
 
-  async leaveUnassigned(
-    engagement: Engagement,
-    at: string,
-    events: readonly PendingEvent[],
-  ): Promise<'noted' | 'already-noted' | 'engagement-changed'> {
+  async leaveUnassigned(engagement: Engagement, at: string, events: readonly PendingEvent[]): Promise<LeaveUnassignedOutcome> {
     const current = this.engagements.get(engagement.engagementId);
     const unchanged = current?.status === 'unassigned' && current.assignments === engagement.assignments;
     if (!current || !unchanged) return 'engagement-changed';
@@ -225,7 +224,7 @@ export class MemoryEngagementStore implements EngagementStore {
     after: Meeting,
     now: Date,
     events: readonly PendingEvent[],
-  ): Promise<'changed' | 'meeting-changed' | 'slot-taken'> {
+  ): Promise<ChangeMeetingOutcome> {
     const refusal = this.meetingChangeRefusal({ before, after });
     if (refusal === 'meeting') return 'meeting-changed';
     if (refusal === 'slot') return 'slot-taken';

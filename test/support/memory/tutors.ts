@@ -2,7 +2,7 @@
 // change on top of the tutor as read, and the capacity rule when an engagement is taken on. The
 // engagements fake moves a tutor's load through `load` (what tutorParts are to the Dynamo store).
 import type { Tutor } from '../../../schemas/stored/tutor.js';
-import type { TutorChanges, TutorStore } from '../../../functions/stores/tutors.js';
+import type { CreateTutorOutcome, TutorChanges, TutorStore, UpdateTutorOutcome } from '../../../functions/stores/tutors.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 const order = (t: Tutor) => `${t.createdAt}#${t.tutorId}`;
@@ -13,7 +13,7 @@ export class MemoryTutorStore implements TutorStore {
   /** tutorId → the engagements it has or completed. */
   readonly links = new Map<string, Set<string>>();
 
-  async createTutor(tutor: Tutor): Promise<{ outcome: 'created' } | { outcome: 'email-taken'; tutorId: string }> {
+  async createTutor(tutor: Tutor): Promise<CreateTutorOutcome> {
     const holder = this.emails.get(tutor.email);
     if (holder !== undefined) return { outcome: 'email-taken', tutorId: holder };
     if (this.tutors.has(tutor.tutorId)) throw new Error(`Tutor ${tutor.tutorId} exists`);
@@ -36,11 +36,7 @@ export class MemoryTutorStore implements TutorStore {
     return [...this.tutors.values()].sort((a, b) => order(a).localeCompare(order(b))).map(copy);
   }
 
-  async updateTutor(
-    tutor: Tutor,
-    changes: TutorChanges,
-    at: string,
-  ): Promise<{ outcome: 'updated'; tutor: Tutor } | { outcome: 'email-taken' } | { outcome: 'tutor-changed' }> {
+  async updateTutor(tutor: Tutor, changes: TutorChanges, at: string): Promise<UpdateTutorOutcome> {
     const current = this.tutors.get(tutor.tutorId);
     if (changes.email && this.emails.has(changes.email)) return { outcome: 'email-taken' };
     if (!current || current.email !== tutor.email) return { outcome: 'tutor-changed' };
