@@ -364,9 +364,10 @@ export class DynamoEngagementStore implements EngagementStore {
       ['slot', 'engagement'],
     );
     if (!refusal) return { outcome: 'created' };
-    const taken = refusal.part === 'slot' ? decode(StoredMeetingSlot, refusal.old) : undefined;
-    if (taken) return { outcome: 'slot-taken', meetingId: taken.meetingId };
-    return { outcome: 'engagement-closed' };
+    if (refusal.part === 'engagement') return { outcome: 'engagement-closed' };
+    const taken = decode(StoredMeetingSlot, refusal.old);
+    if (!taken) throw new Error(`The slot guard at ${meeting.startsAt} refused without its item`);
+    return { outcome: 'slot-taken', meetingId: taken.meetingId };
   }
 
   async meetingEngagementId(meetingId: string): Promise<string | undefined> {
