@@ -46,34 +46,42 @@ export const offerTimerKey = (t: { kind: string; dueAt: string; applicationId: s
 //   meeting ref    pk MEETING#<meetingId>   sk MEETING                    → engagementId (PATCH /meetings/{id} finds its engagement)
 //   timer          pk DUE#<kind>            sk <dueAt>#<meetingId>#<sequence>
 // Everything of one engagement shares its partition, so one consistent query reads it whole.
-export const tutorKey = (tutorId: string) => ({ pk: `TUTOR#${tutorId}`, sk: 'TUTOR' });
+export const tutorPk = (tutorId: string) => `TUTOR#${tutorId}`;
+export const tutorKey = (tutorId: string) => ({ pk: tutorPk(tutorId), sk: 'TUTOR' });
 export const tutorEmailKey = (email: string) => ({ pk: `TUTOR-EMAIL#${email}`, sk: 'TUTOR-EMAIL' });
+export const tutorsPartition = 'TUTORS';
+export const tutorListOrder = (t: { createdAt: string; tutorId: string }) => `${t.createdAt}#${t.tutorId}`;
+export const tutorLinkPrefix = 'ENGAGEMENT#';
 export const tutorLinkKey = (tutorId: string, engagementId: string) => ({
-  pk: `TUTOR#${tutorId}`,
-  sk: `ENGAGEMENT#${engagementId}`,
+  pk: tutorPk(tutorId),
+  sk: `${tutorLinkPrefix}${engagementId}`,
 });
 export const engagementPk = (engagementId: string) => `ENGAGEMENT#${engagementId}`;
 export const roundEngagementsPartition = (roundId: string) => `ROUND#${roundId}#ENGAGEMENTS`;
 export const engagementKey = (engagementId: string) => ({ pk: engagementPk(engagementId), sk: 'ENGAGEMENT' });
+export const engagementListOrder = (e: { createdAt: string; engagementId: string }) => `${e.createdAt}#${e.engagementId}`;
+/** What an engagement's partition holds, by sort-key prefix (the engagement itself is sk ENGAGEMENT). */
+export const engagementItemPrefixes = { meeting: 'MEETING#', log: 'LOG#', slot: 'SLOT#', extra: 'EXTRA#' } as const;
 export const meetingKey = (m: { engagementId: string; meetingId: string }) => ({
   pk: engagementPk(m.engagementId),
-  sk: `MEETING#${m.meetingId}`,
+  sk: `${engagementItemPrefixes.meeting}${m.meetingId}`,
 });
 export const logKey = (engagementId: string, meetingId: string, version: number) => ({
   pk: engagementPk(engagementId),
-  sk: `LOG#${meetingId}#${String(version).padStart(4, '0')}`,
+  sk: `${engagementItemPrefixes.log}${meetingId}#${String(version).padStart(4, '0')}`,
 });
 export const slotKey = (m: { engagementId: string; startsAt: string }) => ({
   pk: engagementPk(m.engagementId),
-  sk: `SLOT#${m.startsAt}`,
+  sk: `${engagementItemPrefixes.slot}${m.startsAt}`,
 });
 export const extraKey = (engagementId: string, requestId: string) => ({
   pk: engagementPk(engagementId),
-  sk: `EXTRA#${requestId}`,
+  sk: `${engagementItemPrefixes.extra}${requestId}`,
 });
 export const meetingRefKey = (meetingId: string) => ({ pk: `MEETING#${meetingId}`, sk: 'MEETING' });
+export const meetingTimersPartition = (kind: string) => `DUE#${kind}`;
 export const meetingTimerKey = (t: { kind: string; dueAt: string; meetingId: string; sequence: number }) => ({
-  pk: `DUE#${t.kind}`,
+  pk: meetingTimersPartition(t.kind),
   sk: `${t.dueAt}#${t.meetingId}#${t.sequence}`,
 });
 // ── end of tutors and engagements ──

@@ -1,13 +1,16 @@
 // What the applicant's status page shows of the coaching: the tutor and the meetings still on. It
 // reads the items directly (two small reads) rather than through the store, to keep the public
-// status page's bundle small.
+// status page's bundle small, but through the stores' codecs.
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApplicationView } from '../../schemas/api/applications.js';
 import type { Application } from '../intake/domain.js';
 import { dynamo } from '../shared/aws.js';
 import { config } from '../shared/config.js';
-import { endsAt, type Engagement, type Meeting, type Tutor } from './domain.js';
-import { engagementKey, engagementPk, tutorKey } from '../shared/keys.js';
+import { StoredEngagement, StoredMeeting } from '../../schemas/stored/engagement.js';
+import { StoredTutor } from '../../schemas/stored/tutor.js';
+import { decode, decodeAll } from '../shared/items.js';
+import { engagementItemPrefixes, engagementKey, engagementPk, tutorKey } from '../shared/keys.js';
+import { endsAt } from './domain.js';
 
 /** The tutor and the live (not cancelled) meetings of an application's engagement, in time order. */
 export async function coachingOf(
@@ -23,16 +26,16 @@ export async function coachingOf(
       new QueryCommand({
         TableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :meeting)',
-        ExpressionAttributeValues: { ':pk': engagementPk(engagementId), ':meeting': 'MEETING#' },
+        ExpressionAttributeValues: { ':pk': engagementPk(engagementId), ':meeting': engagementItemPrefixes.meeting },
         ConsistentRead: true,
       }),
     ),
   ]);
-  const tutorId = (engagement as Engagement | undefined)?.tutorId;
+  const tutorId = decode(StoredEngagement, engagement)?.tutorId;
   const tutor = tutorId
-    ? ((await dynamo().send(new GetCommand({ TableName, Key: tutorKey(tutorId) }))).Item as Tutor | undefined)
+    ? decode(StoredTutor, (await dynamo().send(new GetCommand({ TableName, Key: tutorKey(tutorId) }))).Item)
     : undefined;
-  const live = (meetings as Meeting[])
+  const live = decodeAll(StoredMeeting, meetings)
     .filter((m) => m.status === 'scheduled')
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt))
     .map((m) => ({

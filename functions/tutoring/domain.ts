@@ -5,8 +5,6 @@ import type {
   EngagementStatus,
   EngagementView,
   LogSessionBody,
-  MeetingKind,
-  MeetingStatus,
   MeetingView,
   ScheduleMeetingBody,
   SessionLogView,
@@ -15,6 +13,19 @@ import type { CreateTutorBody, TutorView, UpdateTutorBody } from '../../schemas/
 import type { Language } from '../../schemas/common.js';
 import type { Application, Round } from '../intake/domain.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors.js';
+import type { Engagement, ExtraMeetingRequest, Meeting, MeetingTimer, SessionLog } from '../../schemas/stored/engagement.js';
+import type { Tutor } from '../../schemas/stored/tutor.js';
+
+export type {
+  Assignment,
+  Engagement,
+  ExtraMeetingRequest,
+  Meeting,
+  MeetingTimer,
+  SessionLog,
+  TimerKind,
+} from '../../schemas/stored/engagement.js';
+export type { Tutor } from '../../schemas/stored/tutor.js';
 
 const minuteMs = 60_000;
 const hourMs = 60 * minuteMs;
@@ -25,112 +36,12 @@ export const reminderLeadMs = dayMs;
 /** A meeting still without a log this long after it ended nudges its tutor. */
 export const logGraceMs = 3 * dayMs;
 
-export interface Tutor {
-  tutorId: string;
-  name: string;
-  /** Lower case: a signed-in tutor is the tutor whose email matches the token's. */
-  email: string;
-  languages: Language[];
-  regions: string[];
-  maxActive: number;
-  active: boolean;
-  /** Engagements assigned and not completed; changed only together with the engagement it counts. */
-  activeCount: number;
-  /** When the tutor last got an engagement: the round-robin among equals goes to the longest waiting. */
-  lastAssignedAt?: string;
-  createdAt: string;
-  updatedAt: string;
-  createdBy: string;
-}
-
-export interface Assignment {
-  tutorId: string;
-  at: string;
-  by: 'automatic' | string;
-}
-
-/** The coaching of one accepted application. Its id is the application's: one engagement per application. */
-export interface Engagement {
-  engagementId: string;
-  applicationId: string;
-  roundId: string;
-  municipality: { code: string; name: string };
-  language: Language;
-  region: string;
-  themes: string[];
-  status: EngagementStatus;
-  tutorId?: string;
-  /** How many times a tutor was assigned; part of the email keys, so each (re)assignment is told once. */
-  assignments: number;
-  assignedAt?: string;
-  history: Assignment[];
-  createdAt: string;
-  completedAt?: string;
-  withdrawnAt?: string;
-  /** When the coordinators were told that nobody fits (EngagementLeftUnassigned, once). */
-  leftUnassignedAt?: string;
-}
-
-export interface Meeting {
-  meetingId: string;
-  engagementId: string;
-  kind: MeetingKind;
-  status: MeetingStatus;
-  /** UTC ISO, so that times compare as text. */
-  startsAt: string;
-  durationMinutes: number;
-  joinUrl: string;
-  /** The iCalendar SEQUENCE: 0 when scheduled, +1 for each change and for the cancellation. */
-  sequence: number;
-  previousStartsAt?: string;
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-  cancelledAt?: string;
-  /** The log version in force; absent until the session is logged. */
-  loggedVersion?: number;
-  /** The sequence its 24-hour reminder was triggered for (MeetingReminderTriggered, once per sequence). */
-  reminderTriggeredFor?: number;
-  /** The sequence its overdue-log nudge was triggered for (SessionLogReminderTriggered, once per sequence). */
-  logReminderTriggeredFor?: number;
-}
-
-export interface SessionLog {
-  meetingId: string;
-  version: number;
-  attendees: number;
-  themes: string[];
-  notes: string;
-  actions: string[];
-  durationMinutes: number;
-  loggedAt: string;
-  loggedBy: string;
-}
-
-export interface ExtraMeetingRequest {
-  requestId: string;
-  message: string;
-  requestedAt: string;
-}
-
 /** Everything stored under one engagement. */
 export interface EngagementRecord {
   engagement: Engagement;
   meetings: Meeting[];
   logs: SessionLog[];
   extraRequests: ExtraMeetingRequest[];
-}
-
-export type TimerKind = 'meeting-reminder' | 'session-log';
-
-/** Work due at a time: found by a range query on `dueAt`, carried out by the schedule. */
-export interface MeetingTimer {
-  kind: TimerKind;
-  dueAt: string;
-  meetingId: string;
-  engagementId: string;
-  /** The meeting's sequence when the timer was set: a timer of an older sequence is stale. */
-  sequence: number;
 }
 
 /** Who is acting: a coordinator, or a tutor of the roster (a tutor is the record with the token's email). */

@@ -2,7 +2,6 @@
 // and the 24-hour reminders. Apart from the other notifications because only these need the
 // calendar package. Each message has its idempotency key (meeting, sequence, recipient).
 import { statusUrl } from '../shared/page-links.js';
-import { now } from '../shared/clock.js';
 import { config } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
 import type { Attachment } from '../shared/mailer.js';
@@ -10,6 +9,7 @@ import type { Meeting } from './domain.js';
 import { meetingCalendarText, meetingEmail, type MeetingMailKind } from './emails.js';
 import { calendarAttachment, meetingCalendar, type CalendarMethod } from './ics.js';
 import { contextOf, send, tutorLanguage } from './notifications.js';
+import type { NotifyingPorts } from './ports.js';
 
 /** The calendar entry signs with this name (the From address is the organizer). */
 const organizerName = 'Digitukisparraus';
@@ -26,10 +26,11 @@ const mailKinds: Record<Exclude<MeetingMailKind, 'reminder'>, { method: Calendar
  * than the one on record is skipped, since the newer version has its own event.
  */
 export async function notifyMeeting(
+  ports: NotifyingPorts,
   kind: MeetingMailKind,
   detail: { meetingId: string; engagementId: string; sequence: number },
 ): Promise<void> {
-  const context = await contextOf(detail.engagementId);
+  const context = await contextOf(ports, detail.engagementId);
   const meeting = context?.record.meetings.find((m) => m.meetingId === detail.meetingId);
   if (!context || !meeting) return;
   if (meeting.sequence !== detail.sequence) {
@@ -42,7 +43,7 @@ export async function notifyMeeting(
   }
   const expected = kind === 'reminder' ? 'scheduled' : mailKinds[kind].status;
   if (meeting.status !== expected) return;
-  if (kind === 'reminder' && meeting.startsAt <= now().toISOString()) return; // too late to remind
+  if (kind === 'reminder' && meeting.startsAt <= ports.clock.now().toISOString()) return; // too late to remind
   const { engagement } = context.record;
   const { application, tutor } = context;
   const tutorName = tutor?.name ?? '–';
@@ -92,6 +93,6 @@ export async function notifyMeeting(
       attachments = [calendarAttachment(ics, method)];
     }
     const key = `${kind === 'reminder' ? 'meeting-reminder' : 'meeting'}/${meeting.meetingId}/${meeting.sequence}/${recipient.role}`;
-    await send(key, `meeting-${kind}`, recipient.email, mail, attachments);
+    await send(ports, key, `meeting-${kind}`, recipient.email, mail, attachments);
   }
 }

@@ -7,11 +7,9 @@ import type { Language } from '../../schemas/common.js';
 import type { EventDetail } from '../../schemas/events/catalogue.js';
 import type { Application, Round } from '../intake/domain.js';
 import { statusUrl } from '../shared/page-links.js';
-import { intakeStore } from '../intake/store-instance.js';
-import { now } from '../shared/clock.js';
 import { config } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
-import { sendOnce, type Attachment } from '../shared/mailer.js';
+import type { Attachment } from '../shared/mailer.js';
 import { coordinatorAddresses } from './coordinators.js';
 import { nextMeeting, summarize, type EngagementRecord, type Tutor } from './domain.js';
 import {
@@ -25,7 +23,7 @@ import {
   tutorReleasedEmail,
   type RenderedMail,
 } from './emails.js';
-import { tutoringStore } from './store-instance.js';
+import type { NotifyingPorts, TutoringPorts } from './ports.js';
 
 /** Coordinators read the programme's working language unless they say otherwise. */
 const coordinatorLanguage: Language = 'fi';
@@ -39,17 +37,17 @@ export interface Context {
   tutor?: Tutor;
 }
 
-export async function contextOf(engagementId: string): Promise<Context | undefined> {
-  const record = await tutoringStore().loadEngagement(engagementId);
+export async function contextOf(ports: TutoringPorts, engagementId: string): Promise<Context | undefined> {
+  const record = await ports.engagements.loadEngagement(engagementId);
   if (!record) {
     logger.warn('engagement not found; nobody to tell', { engagementId });
     return undefined;
   }
   const { engagement } = record;
   const [application, round, tutor] = await Promise.all([
-    intakeStore().getApplication(engagement.applicationId),
-    intakeStore().getRound(engagement.roundId),
-    engagement.tutorId ? tutoringStore().getTutor(engagement.tutorId) : undefined,
+    ports.intake.getApplication(engagement.applicationId),
+    ports.intake.getRound(engagement.roundId),
+    engagement.tutorId ? ports.tutors.getTutor(engagement.tutorId) : undefined,
   ]);
   return { record, ...(application ? { application } : {}), ...(round ? { round } : {}), ...(tutor ? { tutor } : {}) };
 }
@@ -57,15 +55,22 @@ export async function contextOf(engagementId: string): Promise<Context | undefin
 /** A coordinator's part of an email key: per address, without writing the address itself into a key. */
 const addressKey = (address: string) => createHash('sha256').update(address).digest('base64url').slice(0, 16);
 
-export async function send(key: string, kind: string, to: string, mail: RenderedMail, attachments?: Attachment[]): Promise<void> {
-  const result = await sendOnce({ key, kind, to, ...mail, ...(attachments ? { attachments } : {}) });
+export async function send(
+  ports: Pick<NotifyingPorts, 'mailer'>,
+  key: string,
+  kind: string,
+  to: string,
+  mail: RenderedMail,
+  attachments?: Attachment[],
+): Promise<void> {
+  const result = await ports.mailer.sendOnce({ key, kind, to, ...mail, ...(attachments ? { attachments } : {}) });
   logger.info('tutoring email', { key, kind, result });
 }
 
 // --- Assignment -----------------------------------------------------------------------------------
 
-export async function notifyTutorAssigned(detail: EventDetail<'TutorAssigned'>): Promise<void> {
-  const context = await contextOf(detail.engagementId);
+export async function notifyTutorAssigned(ports: NotifyingPorts, detail: EventDetail<'TutorAssigned'>): Promise<void> {
+  const context = await contextOf(ports, detail.engagementId);
   if (!context) return;
   const { record, application, round, tutor } = context;
   const { engagement } = record;
@@ -81,6 +86,7 @@ export async function notifyTutorAssigned(detail: EventDetail<'TutorAssigned'>):
   const roundName = round?.name ?? engagement.roundId;
   if (application) {
     await send(
+      ports,
       `${base}/contact`,
       'tutor-assigned',
       application.contact.email,
@@ -97,6 +103,7 @@ export async function notifyTutorAssigned(detail: EventDetail<'TutorAssigned'>):
     );
   }
   await send(
+    ports,
     `${base}/tutor`,
     'tutor-assigned',
     tutor.email,
@@ -114,9 +121,10 @@ export async function notifyTutorAssigned(detail: EventDetail<'TutorAssigned'>):
     }),
   );
   if (detail.previousTutorId) {
-    const previous = await tutoringStore().getTutor(detail.previousTutorId);
+    const previous = await ports.tutors.getTutor(detail.previousTutorId);
     if (previous) {
       await send(
+        ports,
         `${base}/previous-tutor`,
         'tutor-released',
         previous.email,
@@ -131,8 +139,11 @@ export async function notifyTutorAssigned(detail: EventDetail<'TutorAssigned'>):
   }
 }
 
-export async function notifyEngagementLeftUnassigned(detail: EventDetail<'EngagementLeftUnassigned'>): Promise<void> {
-  const context = await contextOf(detail.engagementId);
+export async function notifyEngagementLeftUnassigned(
+  ports: NotifyingPorts,
+  detail: EventDetail<'EngagementLeftUnassigned'>,
+): Promise<void> {
+  const context = await contextOf(ports, detail.engagementId);
   if (!context) return;
   const { engagement } = context.record;
   if (engagement.status !== 'unassigned') return; // a coordinator has already assigned someone
@@ -150,17 +161,27 @@ export async function notifyEngagementLeftUnassigned(detail: EventDetail<'Engage
     region: engagement.region,
   });
   for (const address of addresses)
-    await send(`engagement-unassigned/${engagement.engagementId}/${addressKey(address)}`, 'engagement-unassigned', address, mail);
+    await send(
+      ports,
+      `engagement-unassigned/${engagement.engagementId}/${addressKey(address)}`,
+      'engagement-unassigned',
+      address,
+      mail,
+    );
 }
 
-export async function notifyEngagementWithdrawn(detail: EventDetail<'EngagementWithdrawn'>): Promise<void> {
+export async function notifyEngagementWithdrawn(
+  ports: NotifyingPorts,
+  detail: EventDetail<'EngagementWithdrawn'>,
+): Promise<void> {
   if (!detail.tutorId) return;
   const [tutor, engagement] = await Promise.all([
-    tutoringStore().getTutor(detail.tutorId),
-    tutoringStore().getEngagement(detail.engagementId),
+    ports.tutors.getTutor(detail.tutorId),
+    ports.engagements.getEngagement(detail.engagementId),
   ]);
   if (!tutor || !engagement) return;
   await send(
+    ports,
     `engagement-withdrawn/${detail.engagementId}/tutor`,
     'tutor-released',
     tutor.email,
@@ -176,15 +197,16 @@ export async function notifyEngagementWithdrawn(detail: EventDetail<'EngagementW
 // --- After sessions -------------------------------------------------------------------------------
 
 /** The follow-up to the municipality after the first log of a session (corrections are not mailed again). */
-export async function notifySessionLogged(detail: EventDetail<'SessionLogged'>): Promise<void> {
+export async function notifySessionLogged(ports: NotifyingPorts, detail: EventDetail<'SessionLogged'>): Promise<void> {
   if (detail.version !== 1) return;
-  const context = await contextOf(detail.engagementId);
+  const context = await contextOf(ports, detail.engagementId);
   const meeting = context?.record.meetings.find((m) => m.meetingId === detail.meetingId);
   const log = context?.record.logs.find((l) => l.meetingId === detail.meetingId && l.version === 1);
   if (!context?.application || !meeting || !log) return;
   const { application, record, tutor } = context;
-  const next = nextMeeting(record.meetings, now().toISOString(), meeting.meetingId);
+  const next = nextMeeting(record.meetings, ports.clock.now().toISOString(), meeting.meetingId);
   await send(
+    ports,
     `session-follow-up/${meeting.meetingId}`,
     'session-follow-up',
     application.contact.email,
@@ -202,12 +224,16 @@ export async function notifySessionLogged(detail: EventDetail<'SessionLogged'>):
   );
 }
 
-export async function notifySessionLogOverdue(detail: EventDetail<'SessionLogReminderTriggered'>): Promise<void> {
-  const context = await contextOf(detail.engagementId);
+export async function notifySessionLogOverdue(
+  ports: NotifyingPorts,
+  detail: EventDetail<'SessionLogReminderTriggered'>,
+): Promise<void> {
+  const context = await contextOf(ports, detail.engagementId);
   const meeting = context?.record.meetings.find((m) => m.meetingId === detail.meetingId);
   if (!context?.tutor || !meeting || meeting.status !== 'scheduled' || meeting.loggedVersion !== undefined) return;
   const { tutor } = context;
   await send(
+    ports,
     `session-log-reminder/${meeting.meetingId}`,
     'session-log-reminder',
     tutor.email,
@@ -223,8 +249,11 @@ export async function notifySessionLogOverdue(detail: EventDetail<'SessionLogRem
 }
 
 /** To the tutor, or to the coordinators while the engagement has none. */
-export async function notifyExtraMeetingsRequested(detail: EventDetail<'ExtraMeetingsRequested'>): Promise<void> {
-  const context = await contextOf(detail.engagementId);
+export async function notifyExtraMeetingsRequested(
+  ports: NotifyingPorts,
+  detail: EventDetail<'ExtraMeetingsRequested'>,
+): Promise<void> {
+  const context = await contextOf(ports, detail.engagementId);
   const request = context?.record.extraRequests.find((r) => r.requestId === detail.requestId);
   if (!context || !request) return;
   const { record, application, tutor, round } = context;
@@ -233,6 +262,7 @@ export async function notifyExtraMeetingsRequested(detail: EventDetail<'ExtraMee
     : coordinatorAddresses(round).map((email) => ({ name: 'koordinaattori', email, language: coordinatorLanguage }));
   for (const recipient of recipients) {
     await send(
+      ports,
       `extra-meetings/${record.engagement.engagementId}/${request.requestId}/${addressKey(recipient.email)}`,
       'extra-meetings-requested',
       recipient.email,
@@ -248,12 +278,16 @@ export async function notifyExtraMeetingsRequested(detail: EventDetail<'ExtraMee
   }
 }
 
-export async function notifyEngagementCompleted(detail: EventDetail<'EngagementCompleted'>): Promise<void> {
-  const context = await contextOf(detail.engagementId);
+export async function notifyEngagementCompleted(
+  ports: NotifyingPorts,
+  detail: EventDetail<'EngagementCompleted'>,
+): Promise<void> {
+  const context = await contextOf(ports, detail.engagementId);
   if (!context?.application || context.record.engagement.status !== 'completed') return;
   const { application, record, tutor, round } = context;
   const summary = summarize(record.meetings, record.logs);
   await send(
+    ports,
     `engagement-summary/${record.engagement.engagementId}`,
     'engagement-summary',
     application.contact.email,

@@ -1,10 +1,18 @@
-// The tutoring store bound to the configured table, shared by the tutoring handlers.
-import { config } from '../shared/config.js';
-import { TutoringStore } from './store.js';
+// SHIM FOR THE LEAD TO REMOVE: history (functions/history/composition.ts), reporting
+// (functions/reporting/sources.ts) and two integration tests still read tutoring through this.
+// Rebind them to DynamoTutorStore / DynamoEngagementStore (functions/stores/) in their own
+// composition roots, then delete this file.
+import type { EngagementStore } from '../stores/engagements.js';
+import type { TutorStore } from '../stores/tutors.js';
+import { tutoringPorts } from './composition.js';
 
-let store: TutoringStore | undefined;
-
-export function tutoringStore(): TutoringStore {
-  store ??= new TutoringStore(config.tableName());
-  return store;
+export function tutoringStore(): Pick<TutorStore, 'getTutor' | 'tutorByEmail'> &
+  Pick<EngagementStore, 'getEngagement' | 'createEngagement'> {
+  const { tutors, engagements } = tutoringPorts();
+  return {
+    getTutor: (tutorId) => tutors.getTutor(tutorId),
+    tutorByEmail: (email) => tutors.tutorByEmail(email),
+    getEngagement: (engagementId) => engagements.getEngagement(engagementId),
+    createEngagement: (engagement) => engagements.createEngagement(engagement),
+  };
 }

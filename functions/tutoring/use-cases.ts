@@ -2,7 +2,7 @@
 // extra-meeting requests, completion, withdrawal and the timed reminders. Each one is safe to run
 // again: writes are conditional, and each change writes its events in its own transaction (the
 // outbox), so a change is announced exactly when it commits and a repeat announces nothing again.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type {
   ChangeMeetingBody,
   EngagementView,
@@ -11,8 +11,7 @@ import type {
   ScheduleMeetingBody,
 } from '../../schemas/api/engagements.js';
 import type { CreateTutorBody, UpdateTutorBody } from '../../schemas/api/tutors.js';
-import type { Application } from '../intake/domain.js';
-import { intakeStore } from '../intake/store-instance.js';
+import { assertToken } from '../shared/access.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.js';
 import type { Caller } from '../shared/http.js';
 import { logger } from '../shared/logger.js';
@@ -43,18 +42,22 @@ import {
   type SessionLog,
   type Tutor,
 } from './domain.js';
-import { tutoringStore } from './store-instance.js';
+import type { TutoringPorts } from './ports.js';
 
 const actorName = (actor: Actor) => (actor.kind === 'coordinator' ? actor.email : actor.tutor.email);
 
 // --- Roster ---------------------------------------------------------------------------------------
 
 /** Adds a tutor; the same tutor posted again (a retry) answers with the one on record. */
-export async function addTutor(body: CreateTutorBody, by: string, now: Date): Promise<{ tutor: Tutor; created: boolean }> {
-  const tutor = newTutor(body, { tutorId: randomUUID(), now, createdBy: by });
-  const result = await tutoringStore().createTutor(tutor);
+export async function addTutor(
+  ports: TutoringPorts,
+  body: CreateTutorBody,
+  by: string,
+): Promise<{ tutor: Tutor; created: boolean }> {
+  const tutor = newTutor(body, { tutorId: ports.newId(), now: ports.clock.now(), createdBy: by });
+  const result = await ports.tutors.createTutor(tutor);
   if (result.outcome === 'created') return { tutor, created: true };
-  const existing = await tutoringStore().getTutor(result.tutorId);
+  const existing = await ports.tutors.getTutor(result.tutorId);
   if (existing && sameTutor(existing, body)) return { tutor: existing, created: false };
   throw new ConflictError(
     `A tutor with the email ${tutor.email} is already on the roster (${result.tutorId}); change it with PATCH`,
@@ -64,24 +67,33 @@ export async function addTutor(body: CreateTutorBody, by: string, now: Date): Pr
   );
 }
 
-export async function requireTutor(tutorId: string): Promise<Tutor> {
-  const tutor = await tutoringStore().getTutor(tutorId);
+/** The whole roster, oldest first. */
+export function roster(ports: TutoringPorts): Promise<Tutor[]> {
+  return ports.tutors.listTutors();
+}
+
+export async function requireTutor(ports: TutoringPorts, tutorId: string): Promise<Tutor> {
+  const tutor = await ports.tutors.getTutor(tutorId);
   if (!tutor) throw new NotFoundError(`No tutor ${tutorId}`);
   return tutor;
 }
 
-export async function changeTutor(tutorId: string, body: UpdateTutorBody, now: Date): Promise<Tutor> {
-  const tutor = await requireTutor(tutorId);
+export async function changeTutor(ports: TutoringPorts, tutorId: string, body: UpdateTutorBody): Promise<Tutor> {
+  const tutor = await requireTutor(ports, tutorId);
   const changes = tutorChanges(tutor, body);
   if (Object.keys(changes).length === 0) return tutor;
-  return tutoringStore().updateTutor(tutor, changes, now.toISOString());
+  const result = await ports.tutors.updateTutor(tutor, changes, ports.clock.now().toISOString());
+  if (result.outcome === 'updated') return result.tutor;
+  if (result.outcome === 'email-taken')
+    throw new ConflictError(`Another tutor has the email ${changes.email}`, { code: 'tutor_email_taken' });
+  throw new ConflictError('The tutor changed at the same moment; reload and try again', { code: 'state_changed' });
 }
 
 /** The signed-in caller as an actor: a coordinator, or the roster's tutor with the token's email. */
-export async function actorOf(caller: Caller): Promise<Actor> {
+export async function actorOf(ports: TutoringPorts, caller: Caller): Promise<Actor> {
   if (caller.role === 'coordinator') return { kind: 'coordinator', email: caller.email };
   if (caller.role === 'tutor') {
-    const tutor = caller.email ? await tutoringStore().tutorByEmail(caller.email) : undefined;
+    const tutor = caller.email ? await ports.tutors.tutorByEmail(caller.email) : undefined;
     if (!tutor) throw new ForbiddenError('You are not on the tutor roster; ask a coordinator to add you');
     return { kind: 'tutor', tutor };
   }
@@ -90,47 +102,47 @@ export async function actorOf(caller: Caller): Promise<Actor> {
 
 // --- Engagements ----------------------------------------------------------------------------------
 
-export async function requireRecord(engagementId: string): Promise<EngagementRecord> {
-  const record = await tutoringStore().loadEngagement(engagementId);
+export async function requireRecord(ports: TutoringPorts, engagementId: string): Promise<EngagementRecord> {
+  const record = await ports.engagements.loadEngagement(engagementId);
   if (!record) throw new NotFoundError(`No engagement ${engagementId}`);
   return record;
 }
 
 /** An engagement as tutors and coordinators see it: with its contact, tutor, meetings and logs. */
-export async function engagementView(record: EngagementRecord): Promise<EngagementView> {
+export async function engagementView(ports: TutoringPorts, record: EngagementRecord): Promise<EngagementView> {
   const { engagement } = record;
   const [application, tutor] = await Promise.all([
-    intakeStore().getApplication(engagement.applicationId),
-    engagement.tutorId ? tutoringStore().getTutor(engagement.tutorId) : undefined,
+    ports.intake.getApplication(engagement.applicationId),
+    engagement.tutorId ? ports.tutors.getTutor(engagement.tutorId) : undefined,
   ]);
   return toEngagementView(record, { ...(application ? { application } : {}), ...(tutor ? { tutor } : {}) });
 }
 
 /** The engagement for a tutor or coordinator; another tutor gets 403. */
-export async function readEngagement(actor: Actor, engagementId: string): Promise<EngagementView> {
-  const record = await requireRecord(engagementId);
+export async function readEngagement(ports: TutoringPorts, actor: Actor, engagementId: string): Promise<EngagementView> {
+  const record = await requireRecord(ports, engagementId);
   assertMayAct(actor, record.engagement);
-  return engagementView(record);
+  return engagementView(ports, record);
 }
 
 /** The engagements a tutor has (and has completed), newest first. */
-export async function myEngagements(actor: Actor): Promise<EngagementView[]> {
+export async function myEngagements(ports: TutoringPorts, actor: Actor): Promise<EngagementView[]> {
   if (actor.kind !== 'tutor') throw new ForbiddenError('Only a tutor has engagements of their own');
-  const ids = await tutoringStore().tutorEngagementIds(actor.tutor.tutorId);
-  const records = (await Promise.all(ids.map((id) => tutoringStore().loadEngagement(id)))).filter(
+  const ids = await ports.tutors.tutorEngagementIds(actor.tutor.tutorId);
+  const records = (await Promise.all(ids.map((id) => ports.engagements.loadEngagement(id)))).filter(
     (r): r is EngagementRecord => r !== undefined && r.engagement.tutorId === actor.tutor.tutorId,
   );
-  const views = await Promise.all(records.map(engagementView));
+  const views = await Promise.all(records.map((record) => engagementView(ports, record)));
   return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
-export async function roundEngagements(roundId: string): Promise<EngagementView[]> {
-  if (!(await intakeStore().getRound(roundId))) throw new NotFoundError(`No round ${roundId}`);
-  const engagements = await tutoringStore().listRoundEngagements(roundId);
-  const records = (await Promise.all(engagements.map((e) => tutoringStore().loadEngagement(e.engagementId)))).filter(
+export async function roundEngagements(ports: TutoringPorts, roundId: string): Promise<EngagementView[]> {
+  if (!(await ports.intake.getRound(roundId))) throw new NotFoundError(`No round ${roundId}`);
+  const engagements = await ports.engagements.listRoundEngagements(roundId);
+  const records = (await Promise.all(engagements.map((e) => ports.engagements.loadEngagement(e.engagementId)))).filter(
     (r): r is EngagementRecord => r !== undefined,
   );
-  return Promise.all(records.map(engagementView));
+  return Promise.all(records.map((record) => engagementView(ports, record)));
 }
 
 /** TutorAssigned for giving `engagement` (as read) to `to`: its next assignment. */
@@ -152,21 +164,22 @@ function tutorAssigned(engagement: Engagement, to: Tutor, by: string): PendingEv
  * tutor filled by a concurrent assignment is skipped for the next best; when nobody fits, the
  * engagement waits unassigned and the coordinators are told.
  */
-export async function openEngagement(applicationId: string, now: Date): Promise<void> {
-  const application = await intakeStore().getApplication(applicationId);
+export async function openEngagement(ports: TutoringPorts, applicationId: string): Promise<void> {
+  const now = ports.clock.now();
+  const application = await ports.intake.getApplication(applicationId);
   if (!application || application.status !== 'accepted') {
     // Withdrawn (or erased) before this ran: there is nothing to coach.
     logger.info('application not accepted (any more); no engagement', { applicationId, status: application?.status });
     return;
   }
-  const round = await intakeStore().getRound(application.roundId);
+  const round = await ports.intake.getRound(application.roundId);
   if (!round) throw new Error(`Round ${application.roundId} of application ${applicationId} is missing`);
-  await tutoringStore().createEngagement(newEngagement(application, round, now));
-  await autoAssign(applicationId, now);
+  await ports.engagements.createEngagement(newEngagement(application, round, now));
+  await autoAssign(ports, applicationId, now);
 }
 
-async function autoAssign(engagementId: string, now: Date): Promise<void> {
-  const store = tutoringStore();
+async function autoAssign(ports: TutoringPorts, engagementId: string, now: Date): Promise<void> {
+  const store = ports.engagements;
   for (let attempt = 1; attempt <= 5; attempt++) {
     const engagement = await store.getEngagement(engagementId);
     if (!engagement) throw new Error(`Engagement ${engagementId} vanished`);
@@ -175,7 +188,7 @@ async function autoAssign(engagementId: string, now: Date): Promise<void> {
     let changed = false;
     // The roster comes from the index, so a load may be a moment old: that can only change the
     // order; the room itself is checked by the assignment's condition when it is written.
-    for (const tutor of rankTutors(await store.listTutors(), engagement)) {
+    for (const tutor of rankTutors(await ports.tutors.listTutors(), engagement)) {
       const outcome = await store.assign(engagement, tutor, now.toISOString(), 'automatic', [
         tutorAssigned(engagement, tutor, 'automatic'),
       ]);
@@ -202,16 +215,23 @@ async function autoAssign(engagementId: string, now: Date): Promise<void> {
 }
 
 /** A coordinator assigns (or reassigns) a tutor; the same tutor again changes nothing. */
-export async function assignTutor(engagementId: string, tutorId: string, by: string, now: Date): Promise<EngagementView> {
-  const store = tutoringStore();
-  const record = await requireRecord(engagementId);
+export async function assignTutor(
+  ports: TutoringPorts,
+  engagementId: string,
+  tutorId: string,
+  by: string,
+): Promise<EngagementView> {
+  const now = ports.clock.now();
+  const record = await requireRecord(ports, engagementId);
   const { engagement } = record;
-  const tutor = await store.getTutor(tutorId);
+  const tutor = await ports.tutors.getTutor(tutorId);
   if (!tutor)
     throw new ValidationError('The request is not valid', { issues: [{ path: 'tutorId', message: `no tutor ${tutorId}` }] });
-  if (engagement.tutorId === tutorId && engagement.status === 'active') return engagementView(record);
+  if (engagement.tutorId === tutorId && engagement.status === 'active') return engagementView(ports, record);
   assertCanAssign(engagement, tutor);
-  const outcome = await store.assign(engagement, tutor, now.toISOString(), by, [tutorAssigned(engagement, tutor, by)]);
+  const outcome = await ports.engagements.assign(engagement, tutor, now.toISOString(), by, [
+    tutorAssigned(engagement, tutor, by),
+  ]);
   if (outcome === 'tutor-full') {
     throw new ConflictError(`${tutor.name} has no room left (at most ${tutor.maxActive} engagements), or is not active`, {
       code: 'tutor_full',
@@ -220,7 +240,7 @@ export async function assignTutor(engagementId: string, tutorId: string, by: str
   if (outcome === 'engagement-changed') {
     throw new ConflictError('The engagement changed at the same moment; reload and try again', { code: 'state_changed' });
   }
-  return engagementView(await requireRecord(engagementId));
+  return engagementView(ports, await requireRecord(ports, engagementId));
 }
 
 // --- Meetings -------------------------------------------------------------------------------------
@@ -243,16 +263,17 @@ function meetingEvent(meeting: Meeting, roundId: string): PendingEvent {
  * made (one live meeting per engagement and start time) and answers with it.
  */
 export async function scheduleMeeting(
+  ports: TutoringPorts,
   actor: Actor,
   engagementId: string,
   body: ScheduleMeetingBody,
-  now: Date,
 ): Promise<{ meeting: Meeting; created: boolean }> {
-  const store = tutoringStore();
-  const record = await requireRecord(engagementId);
+  const store = ports.engagements;
+  const now = ports.clock.now();
+  const record = await requireRecord(ports, engagementId);
   assertMayAct(actor, record.engagement);
   assertActive(record.engagement);
-  const meeting = newMeeting(record.engagement, body, { meetingId: randomUUID(), now, by: actorName(actor) });
+  const meeting = newMeeting(record.engagement, body, { meetingId: ports.newId(), now, by: actorName(actor) });
   const result = await store.createMeeting(meeting, timersOf(meeting, now), [meetingEvent(meeting, record.engagement.roundId)]);
   if (result.outcome === 'created') return { meeting, created: true };
   if (result.outcome === 'slot-taken') {
@@ -261,26 +282,36 @@ export async function scheduleMeeting(
     if (existing && sameMeeting(existing, body)) return { meeting: existing, created: false };
     throw new ConflictError('Another meeting of this engagement starts at that time', { code: 'slot_taken' });
   }
-  assertActive((await requireRecord(engagementId)).engagement);
+  assertActive((await requireRecord(ports, engagementId)).engagement);
   throw new ConflictError('The engagement changed at the same moment; reload and try again', { code: 'state_changed' });
 }
 
-async function requireMeeting(meetingId: string): Promise<{ record: EngagementRecord; meeting: Meeting }> {
-  const engagementId = await tutoringStore().meetingEngagementId(meetingId);
-  const record = engagementId ? await tutoringStore().loadEngagement(engagementId) : undefined;
+async function requireMeeting(ports: TutoringPorts, meetingId: string): Promise<{ record: EngagementRecord; meeting: Meeting }> {
+  const engagementId = await ports.engagements.meetingEngagementId(meetingId);
+  const record = engagementId ? await ports.engagements.loadEngagement(engagementId) : undefined;
   const meeting = record?.meetings.find((m) => m.meetingId === meetingId);
   if (!record || !meeting) throw new NotFoundError(`No meeting ${meetingId}`);
   return { record, meeting };
 }
 
+/** Writes a meeting's change with its event; a change refused by the meeting or its new slot is a conflict. */
+async function moveMeeting(ports: TutoringPorts, before: Meeting, after: Meeting, now: Date, roundId: string): Promise<void> {
+  const outcome = await ports.engagements.changeMeeting(before, after, now, [meetingEvent(after, roundId)]);
+  if (outcome === 'meeting-changed')
+    throw new ConflictError('The meeting changed at the same moment; reload and try again', { code: 'state_changed' });
+  if (outcome === 'slot-taken')
+    throw new ConflictError('Another meeting of this engagement starts at that time', { code: 'slot_taken' });
+}
+
 /** Reschedules or cancels a meeting; asking for what is already so changes nothing. */
-export async function changeMeeting(actor: Actor, meetingId: string, body: ChangeMeetingBody, now: Date) {
-  const { record, meeting } = await requireMeeting(meetingId);
+export async function changeMeeting(ports: TutoringPorts, actor: Actor, meetingId: string, body: ChangeMeetingBody) {
+  const now = ports.clock.now();
+  const { record, meeting } = await requireMeeting(ports, meetingId);
   assertMayAct(actor, record.engagement);
   const change = planMeetingChange(meeting, body, now);
   if (change.kind === 'unchanged') return { record, meeting };
   assertActive(record.engagement);
-  await tutoringStore().changeMeeting(meeting, change.meeting, now, [meetingEvent(change.meeting, record.engagement.roundId)]);
+  await moveMeeting(ports, meeting, change.meeting, now, record.engagement.roundId);
   return { record, meeting: change.meeting };
 }
 
@@ -289,12 +320,13 @@ export async function changeMeeting(actor: Actor, meetingId: string, body: Chang
  * as the next version beside the earlier ones; the same log again is a repeat and changes nothing.
  */
 export async function logSession(
+  ports: TutoringPorts,
   actor: Actor,
   meetingId: string,
   body: LogSessionBody,
-  now: Date,
 ): Promise<{ record: EngagementRecord; meeting: Meeting; log: SessionLog; created: boolean }> {
-  const { record, meeting } = await requireMeeting(meetingId);
+  const now = ports.clock.now();
+  const { record, meeting } = await requireMeeting(ports, meetingId);
   assertMayAct(actor, record.engagement);
   assertCanLog(meeting, now);
   const inForce = record.logs.find((l) => l.meetingId === meetingId && l.version === meeting.loggedVersion);
@@ -306,14 +338,14 @@ export async function logSession(
     { meetingId, engagementId: meeting.engagementId, version: log.version },
     { roundId: record.engagement.roundId },
   );
-  if (!(await tutoringStore().addLog(meeting, log, [logged]))) {
+  if (!(await ports.engagements.addLog(meeting, log, [logged]))) {
     // Another log landed first: if it says the same, this was a repeat of it.
-    const again = await requireMeeting(meetingId);
+    const again = await requireMeeting(ports, meetingId);
     const winner = again.record.logs.find((l) => l.meetingId === meetingId && l.version === again.meeting.loggedVersion);
     if (winner && sameLog(winner, body)) return { ...again, log: winner, created: false };
     throw new ConflictError('The session log changed at the same moment; reload and try again', { code: 'state_changed' });
   }
-  const updated = await requireMeeting(meetingId);
+  const updated = await requireMeeting(ports, meetingId);
   return { ...updated, log, created: true };
 }
 
@@ -323,8 +355,17 @@ export async function logSession(
  * The municipality asks for extra meetings. The request's id comes from its text, so the same
  * request sent twice is one request (and one email).
  */
-export async function requestExtraMeetings(application: Application, body: ExtraMeetingsBody, now: Date) {
-  const store = tutoringStore();
+export async function requestExtraMeetings(
+  ports: TutoringPorts,
+  applicationId: string,
+  token: string | undefined,
+  body: ExtraMeetingsBody,
+) {
+  const application = await ports.intake.getApplication(applicationId);
+  if (!application) throw new NotFoundError(`No application ${applicationId}`);
+  assertToken(token, application.accessToken, 'application');
+  const store = ports.engagements;
+  const now = ports.clock.now();
   const engagement = await store.getEngagement(application.applicationId);
   if (!engagement) {
     throw new ConflictError('Extra meetings can be asked for once the municipality has a place in the coaching', {
@@ -350,9 +391,9 @@ export async function requestExtraMeetings(application: Application, body: Extra
 }
 
 /** The programme is done: the engagement completes, the tutor's place frees, and the municipality gets its summary. */
-export async function completeEngagement(actor: Actor, engagementId: string, now: Date): Promise<EngagementView> {
-  const store = tutoringStore();
-  let record = await requireRecord(engagementId);
+export async function completeEngagement(ports: TutoringPorts, actor: Actor, engagementId: string): Promise<EngagementView> {
+  const now = ports.clock.now();
+  let record = await requireRecord(ports, engagementId);
   assertMayAct(actor, record.engagement);
   if (record.engagement.status !== 'completed') {
     assertCanComplete(record.engagement, record.meetings, now);
@@ -365,18 +406,18 @@ export async function completeEngagement(actor: Actor, engagementId: string, now
       ...(engagement.tutorId ? { tutorId: engagement.tutorId } : {}),
       completedAt,
     });
-    if (!(await store.complete(engagement, completedAt, [completed]))) {
-      const current = await requireRecord(engagementId);
+    if (!(await ports.engagements.complete(engagement, completedAt, [completed]))) {
+      const current = await requireRecord(ports, engagementId);
       if (current.engagement.status !== 'completed') {
         throw new ConflictError('The engagement changed at the same moment; reload and try again', { code: 'state_changed' });
       }
     }
-    record = await requireRecord(engagementId);
+    record = await requireRecord(ports, engagementId);
   }
   // The application's own status follows, also on a repeat (a crash between the two writes heals).
   // The completion's event was written with it: a repeat writes none.
-  await store.markApplicationCompleted(record.engagement.applicationId, record.engagement.completedAt!);
-  return engagementView(record);
+  await ports.intake.markApplicationCompleted(record.engagement.applicationId, record.engagement.completedAt!);
+  return engagementView(ports, record);
 }
 
 /** How many meetings ahead are cancelled in the withdrawal's own transaction (each takes up to 5 of its 100 items). */
@@ -398,8 +439,9 @@ function cancellationsAhead(record: EngagementRecord, now: Date): { before: Meet
  * only meetings beyond what fits in it are cancelled after, each in its own, and a run again after a
  * crash finishes those. A run again after success writes nothing.
  */
-export async function closeWithdrawnEngagement(applicationId: string, now: Date): Promise<void> {
-  const store = tutoringStore();
+export async function closeWithdrawnEngagement(ports: TutoringPorts, applicationId: string): Promise<void> {
+  const store = ports.engagements;
+  const now = ports.clock.now();
   let record = await store.loadEngagement(applicationId);
   if (!record) return; // never opened: the acceptance is handled later and sees the withdrawal
   const { roundId } = record.engagement;
@@ -422,7 +464,7 @@ export async function closeWithdrawnEngagement(applicationId: string, now: Date)
   }
   if (record.engagement.status !== 'withdrawn') return;
   for (const { before, after } of cancellationsAhead(record, now)) {
-    await store.changeMeeting(before, after, now, [meetingEvent(after, roundId)]);
+    await moveMeeting(ports, before, after, now, roundId);
   }
 }
 
@@ -434,8 +476,9 @@ export async function closeWithdrawnEngagement(applicationId: string, now: Date)
  * carried out in one transaction: the meeting marked as triggered for its sequence, the timer gone
  * and the event written. So schedules running at once trigger it once, and a crash loses nothing.
  */
-export async function triggerDueWork(now: Date): Promise<void> {
-  const store = tutoringStore();
+export async function triggerDueWork(ports: TutoringPorts): Promise<void> {
+  const store = ports.engagements;
+  const now = ports.clock.now();
   const at = now.toISOString();
   for (const kind of ['meeting-reminder', 'session-log'] as const) {
     for (const timer of await store.dueTimers(kind, at)) {

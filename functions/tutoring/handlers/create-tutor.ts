@@ -1,10 +1,10 @@
 // POST /tutors: a coordinator adds a tutor to the roster (one entry per email).
-import { now } from '../../shared/clock.js';
 import { httpHandler, json } from '../../shared/http.js';
+import { tutoringPorts } from '../composition.js';
 import { toTutorView } from '../domain.js';
 import { addTutor } from '../use-cases.js';
 
 export const handler = httpHandler('POST /tutors', async ({ body, caller }) => {
-  const { tutor, created } = await addTutor(body, caller.role === 'public' ? 'unknown' : caller.email, now());
+  const { tutor, created } = await addTutor(tutoringPorts(), body, caller.role === 'public' ? 'unknown' : caller.email);
   return json(created ? 201 : 200, toTutorView(tutor), created ? { location: `/tutors/${tutor.tutorId}` } : {});
 });

@@ -1,7 +1,9 @@
 // GET /engagements/{engagementId}: one engagement, for its own tutor or a coordinator.
 import { httpHandler, json } from '../../shared/http.js';
+import { tutoringPorts } from '../composition.js';
 import { actorOf, readEngagement } from '../use-cases.js';
 
 export const handler = httpHandler('GET /engagements/{engagementId}', async ({ path, caller }) => {
-  return json(200, await readEngagement(await actorOf(caller), path.engagementId));
+  const ports = tutoringPorts();
+  return json(200, await readEngagement(ports, await actorOf(ports, caller), path.engagementId));
 });
