@@ -6,12 +6,13 @@ import type {
   CreateWebinarBody,
   Invitee,
   RegisterBody,
-  RegistrationStatus,
   RegistrationView,
   UpdateWebinarBody,
   WebinarView,
 } from '../../schemas/api/webinars.js';
 import type { Language } from '../../schemas/common.js';
+import type { InvitationBatch } from '../../schemas/stored/invitation-batch.js';
+import type { Invitation, Registration, Webinar } from '../../schemas/stored/webinar.js';
 import type { Application } from '../intake/domain.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
 import { toCsv } from '../shared/csv.js';
@@ -21,108 +22,8 @@ const hourMs = 3600_000;
 /** When the reminder goes out: this long before the start ("the day before"). */
 export const reminderLeadMs = 24 * hourMs;
 
-/** A webinar as stored. Times are UTC ISO strings, so that they compare as text. */
-export interface Webinar {
-  webinarId: string;
-  roundId: string;
-  title: string;
-  description?: string;
-  startsAt: string;
-  endsAt: string;
-  registrationClosesAt: string;
-  seats: number;
-  joinUrl: string;
-  languages: Language[];
-  feedbackUrl?: string;
-  recordingUrl?: string;
-  createdAt: string;
-  createdBy: string;
-  /**
-   * Seats taken. Every change is a conditional write on this item (`confirmed < seats` to take one),
-   * which is what holds the seats under concurrent registrations.
-   */
-  confirmed: number;
-  /** Waiting-list tickets handed out, 1, 2, 3 …: an atomic counter, so no two people share one. */
-  waitlistSeq: number;
-  /** Tickets that have left the waiting list (promoted or cancelled). Waiting now: waitlistSeq − waitlistLeft. */
-  waitlistLeft: number;
-  /** Last change of the counters; the seat sweep reconciles them only when they have been still a while. */
-  countersAt?: string;
-  /** When the sweep last found the counters equal to the registrations (or set them so). */
-  countersCheckedAt?: string;
-  /** Bumped when the time or place changes, as the SEQUENCE of the calendar invitations. */
-  sequence: number;
-  remindersDoneAt?: string;
-  thanksDoneAt?: string;
-}
-
-export interface Registration {
-  registrationId: string;
-  webinarId: string;
-  name: string;
-  email: string;
-  language: Language;
-  municipality?: string;
-  status: RegistrationStatus;
-  /** Waiting-list ticket (order of arrival on the list); kept after promotion, for the record. */
-  ticket?: number;
-  /** Position told when the person joined the waiting list. */
-  joinedAtPosition?: number;
-  invited: boolean;
-  attended?: boolean;
-  registeredAt: string;
-  consentAt: string;
-  confirmedAt?: string;
-  waitlistedAt?: string;
-  promotedAt?: string;
-  cancelledAt?: string;
-  /** What the registration held before it was cancelled. */
-  cancelledFrom?: 'confirmed' | 'waitlisted';
-  attendanceMarkedAt?: string;
-  /** Secret of the cancel link. */
-  accessToken: string;
-}
-
-export type InvitationStatus = 'queued' | 'sent' | 'failed';
-
-/** One address invited to one webinar: the per-recipient state of the invitation batches. */
-export interface Invitation {
-  webinarId: string;
-  email: string;
-  name: string;
-  language: Language;
-  municipality?: string;
-  /** The batch that owns (sent, or is to send) this invitation. */
-  batchId: string;
-  status: InvitationStatus;
-  /** Secret of the personal registration link. */
-  token: string;
-  queuedAt: string;
-  sentAt?: string;
-  failedAt?: string;
-  reason?: string;
-}
-
-export interface InvitationBatch {
-  batchId: string;
-  webinarId: string;
-  status: BatchProgress['status'];
-  ratePerSecond: number;
-  /** Extra invitees as the coordinator gave them, until the batch has gathered its recipients. */
-  extraInvitees?: Invitee[];
-  recipients: number;
-  skipped: number;
-  sent: number;
-  failed: number;
-  throttled: number;
-  createdAt: string;
-  createdBy: string;
-  expandedAt?: string;
-  finishedAt?: string;
-  /** The sender holding the batch, until this time (a crashed sender's lease simply runs out). */
-  leaseUntil?: string;
-  invocations?: number;
-}
+export type { Invitation, InvitationStatus, Registration, Webinar } from '../../schemas/stored/webinar.js';
+export type { InvitationBatch } from '../../schemas/stored/invitation-batch.js';
 
 const utc = (iso: string) => new Date(iso).toISOString();
 
