@@ -13,6 +13,7 @@ import type {
 import type { Language } from '../../schemas/common.js';
 import type { InvitationBatch } from '../../schemas/stored/invitation-batch.js';
 import type { Invitation, Registration, Webinar } from '../../schemas/stored/webinar.js';
+import type { WebinarChange } from '../stores/webinars.js';
 import type { Application } from '../intake/domain.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
 import { toCsv } from '../shared/csv.js';
@@ -24,6 +25,7 @@ export const reminderLeadMs = 24 * hourMs;
 
 export type { Invitation, InvitationStatus, Registration, Webinar } from '../../schemas/stored/webinar.js';
 export type { InvitationBatch } from '../../schemas/stored/invitation-batch.js';
+export type { WebinarChange } from '../stores/webinars.js';
 
 const utc = (iso: string) => new Date(iso).toISOString();
 
@@ -57,22 +59,6 @@ export function newWebinar(
     sequence: 0,
   };
 }
-
-export type WebinarChange = Partial<
-  Pick<
-    Webinar,
-    | 'title'
-    | 'description'
-    | 'startsAt'
-    | 'endsAt'
-    | 'registrationClosesAt'
-    | 'seats'
-    | 'joinUrl'
-    | 'languages'
-    | 'feedbackUrl'
-    | 'recordingUrl'
-  >
->;
 
 /** The fields after a coordinator's change, checked against the webinar as it is. */
 export function changedWebinar(webinar: Webinar, changes: UpdateWebinarBody): { change: WebinarChange; reschedules: boolean } {
