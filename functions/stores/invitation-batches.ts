@@ -96,7 +96,13 @@ export class DynamoInvitationBatchStore implements InvitationBatchStore {
     return decodeAll(StoredInvitationBatch, items);
   }
 
-  async claimBatch(webinarId: string, batchId: string, owner: string, now: string, until: string): Promise<InvitationBatch | undefined> {
+  async claimBatch(
+    webinarId: string,
+    batchId: string,
+    owner: string,
+    now: string,
+    until: string,
+  ): Promise<InvitationBatch | undefined> {
     const claimed = await conditionally(() =>
       dynamo().send(
         new UpdateCommand({

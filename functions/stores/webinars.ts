@@ -29,7 +29,15 @@ import {
 } from '../shared/keys.js';
 import { eventParts, type PendingEvent } from '../shared/outbox.js';
 import { retryWithBackoff } from '../shared/retry.js';
-import { committedUnless, conditionally, part, refusalOf, succeeds, transact, type TransactPart } from '../shared/transactions.js';
+import {
+  committedUnless,
+  conditionally,
+  part,
+  refusalOf,
+  succeeds,
+  transact,
+  type TransactPart,
+} from '../shared/transactions.js';
 
 /** The fields a coordinator may change on a webinar. */
 export type WebinarChange = Partial<
@@ -50,9 +58,7 @@ export type WebinarChange = Partial<
 
 export type SeatOutcome = { outcome: 'seat' } | { outcome: 'wait' } | { outcome: 'refused'; webinar?: Webinar };
 export type TicketOutcome =
-  | { outcome: 'ticket'; ticket: number; position: number }
-  | { outcome: 'seat-free' }
-  | { outcome: 'refused'; webinar?: Webinar };
+  { outcome: 'ticket'; ticket: number; position: number } | { outcome: 'seat-free' } | { outcome: 'refused'; webinar?: Webinar };
 export type RegistrationStored = { outcome: 'created' } | { outcome: 'duplicate'; registrationId: string };
 export type PromotionOutcome = 'promoted' | 'full' | 'moved';
 export type AttendanceOutcome = 'marked' | 'unchanged' | 'refused';
@@ -68,7 +74,12 @@ export interface WebinarStore {
    * Applies a coordinator's change. Seats never go below the seats already taken (part of the
    * write's condition). Undefined when that refused it (nothing written); else the webinar as it is now.
    */
-  updateWebinar(webinarId: string, change: WebinarChange, reschedules: boolean, events: readonly PendingEvent[]): Promise<Webinar | undefined>;
+  updateWebinar(
+    webinarId: string,
+    change: WebinarChange,
+    reschedules: boolean,
+    events: readonly PendingEvent[],
+  ): Promise<Webinar | undefined>;
   markNoticesDone(webinarId: string, kind: 'reminder' | 'thanks', at: string): Promise<void>;
   /** Takes a seat for a newcomer, if one is free and nobody waits (and registration is open at `now`). */
   takeSeat(webinarId: string, now: string): Promise<SeatOutcome>;
@@ -93,7 +104,13 @@ export interface WebinarStore {
   /** Sets the counters to what the registrations say, if they are still exactly as `seen`. */
   reconcileCounters(seen: Webinar, actual: { confirmed: number; waiting: number }, at: string): Promise<boolean>;
   /** Records attendance on a confirmed registration of the webinar (`unchanged`: already so, nothing written). */
-  markAttendance(registrationId: string, webinarId: string, attended: boolean, at: string, events: readonly PendingEvent[]): Promise<AttendanceOutcome>;
+  markAttendance(
+    registrationId: string,
+    webinarId: string,
+    attended: boolean,
+    at: string,
+    events: readonly PendingEvent[],
+  ): Promise<AttendanceOutcome>;
   /**
    * Makes `invitation.batchId` the owner of the address's invitation, unless another batch has it
    * (sent, or queued): `skipped`. A failed invitation of an earlier batch is taken over (retried).
@@ -133,7 +150,12 @@ const retryingConflicts = <T>(write: () => Promise<T>): Promise<T> =>
  * The invitation item's part of a batch's settling (functions/stores/invitation-batches.ts): sent,
  * or failed for good, conditional on it still being queued in that batch.
  */
-export function settledInvitationPart(tableName: string, invitation: Invitation, outcome: InvitationSettlement, at: string): TransactPart {
+export function settledInvitationPart(
+  tableName: string,
+  invitation: Invitation,
+  outcome: InvitationSettlement,
+  at: string,
+): TransactPart {
   const update = outcome.sent
     ? { expression: 'SET #status = :sent, sentAt = :at REMOVE gsi1pk, gsi1sk', values: { ':sent': 'sent' } }
     : {
@@ -326,7 +348,10 @@ export class DynamoWebinarStore implements WebinarStore {
   }
 
   /** Why a seat or ticket was refused, when the reason is the webinar (gone, or closed at `now`). */
-  private async refusedRegistration(webinarId: string, now: string): Promise<{ outcome: 'refused'; webinar?: Webinar } | undefined> {
+  private async refusedRegistration(
+    webinarId: string,
+    now: string,
+  ): Promise<{ outcome: 'refused'; webinar?: Webinar } | undefined> {
     const webinar = await this.getWebinar(webinarId);
     if (!webinar) return { outcome: 'refused' };
     if (webinar.registrationClosesAt <= now) return { outcome: 'refused', webinar };
@@ -525,7 +550,12 @@ export class DynamoWebinarStore implements WebinarStore {
                 UpdateExpression: 'SET attended = :attended, attendanceMarkedAt = :at',
                 ConditionExpression: `webinarId = :webinarId AND #status = :confirmed AND ${attendanceDiffers}`,
                 ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':attended': attended, ':at': at, ':webinarId': webinarId, ':confirmed': 'confirmed' },
+                ExpressionAttributeValues: {
+                  ':attended': attended,
+                  ':at': at,
+                  ':webinarId': webinarId,
+                  ':confirmed': 'confirmed',
+                },
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             }),

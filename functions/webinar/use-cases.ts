@@ -103,7 +103,11 @@ export async function register(ports: WebinarPorts, webinarId: string, body: Reg
   const hold = async (registration: Registration, held: 'seat' | 'ticket', announced: PendingEvent): Promise<Registered> => {
     const stored = await store.putRegistration(registration, [announced]);
     if (stored.outcome === 'created')
-      return { created: true, registration, ...(registration.joinedAtPosition !== undefined ? { position: registration.joinedAtPosition } : {}) };
+      return {
+        created: true,
+        registration,
+        ...(registration.joinedAtPosition !== undefined ? { position: registration.joinedAtPosition } : {}),
+      };
     // The same email registered at the same moment and holds its own place: ours goes back.
     await store.giveBack(webinarId, held, at);
     if (held === 'seat') await fillFreeSeats(ports, webinarId);
@@ -176,7 +180,12 @@ async function existingRegistration(ports: WebinarPorts, registrationId: string)
 }
 
 /** The invitation a registration came from, when its link's token matches the invited address. */
-async function matchingInvitation(ports: WebinarPorts, webinarId: string, email: string, token: string): Promise<Invitation | undefined> {
+async function matchingInvitation(
+  ports: WebinarPorts,
+  webinarId: string,
+  email: string,
+  token: string,
+): Promise<Invitation | undefined> {
   const invitation = await ports.webinars.getInvitation(webinarId, email);
   return invitation && sameSecret(token, invitation.token) ? invitation : undefined;
 }
@@ -285,7 +294,12 @@ export async function markAttendance(ports: WebinarPorts, webinarId: string, bod
  * Records a press of "send" as a batch and hands it to the background sender. The recipients are
  * gathered by the sender, not here, so that the request stays short whatever the round's size.
  */
-export async function requestInvitations(ports: WebinarPorts, webinarId: string, body: InvitationsBody, by: string): Promise<InvitationBatch> {
+export async function requestInvitations(
+  ports: WebinarPorts,
+  webinarId: string,
+  body: InvitationsBody,
+  by: string,
+): Promise<InvitationBatch> {
   const webinar = await requireWebinar(ports, webinarId);
   const now = ports.clock.now();
   if (now.toISOString() >= webinar.startsAt) {

@@ -115,7 +115,8 @@ export class MemoryWebinarStore implements WebinarStore {
   async putRegistration(registration: Registration, events: readonly PendingEvent[]): Promise<RegistrationStored> {
     const held = this.guards.get(emailKey(registration.webinarId, registration.email));
     if (held !== undefined) return { outcome: 'duplicate', registrationId: held };
-    if (this.registrations.has(registration.registrationId)) throw new Error(`Registration ${registration.registrationId} exists`);
+    if (this.registrations.has(registration.registrationId))
+      throw new Error(`Registration ${registration.registrationId} exists`);
     this.announce(events, () => {
       this.guards.set(emailKey(registration.webinarId, registration.email), registration.registrationId);
       this.registrations.set(registration.registrationId, copy(registration));

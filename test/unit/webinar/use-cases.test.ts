@@ -23,7 +23,13 @@ import {
   sweepSeats,
   updateWebinar,
 } from '../../../functions/webinar/use-cases.js';
-import { AttendanceBody, CreateWebinarBody, InvitationsBody, RegisterBody, UpdateWebinarBody } from '../../../schemas/api/webinars.js';
+import {
+  AttendanceBody,
+  CreateWebinarBody,
+  InvitationsBody,
+  RegisterBody,
+  UpdateWebinarBody,
+} from '../../../schemas/api/webinars.js';
 import { MemoryInvitationBatchStore } from '../../support/memory/invitation-batches.js';
 import { MemoryWebinarStore } from '../../support/memory/webinars.js';
 
@@ -126,12 +132,19 @@ beforeEach(() => {
   w = world();
 });
 
-const newWebinar = (overrides: Record<string, unknown> = {}) => createWebinar(w.ports, 'round-1', createBody(overrides), 'kaisa@example.fi');
+const newWebinar = (overrides: Record<string, unknown> = {}) =>
+  createWebinar(w.ports, 'round-1', createBody(overrides), 'kaisa@example.fi');
 
 describe('createWebinar', () => {
   it('stores the webinar with empty counters and announces WebinarCreated', async () => {
     const webinar = await newWebinar();
-    expect(webinar).toMatchObject({ webinarId: 'id-1', roundId: 'round-1', confirmed: 0, waitlistSeq: 0, createdBy: 'kaisa@example.fi' });
+    expect(webinar).toMatchObject({
+      webinarId: 'id-1',
+      roundId: 'round-1',
+      confirmed: 0,
+      waitlistSeq: 0,
+      createdBy: 'kaisa@example.fi',
+    });
     expect(await w.webinars.getWebinar('id-1')).toEqual(webinar);
     expect(w.events).toEqual([
       { detailType: 'WebinarCreated', detail: { webinarId: 'id-1', roundId: 'round-1', startsAt: webinar.startsAt, seats: 2 } },
@@ -150,7 +163,11 @@ describe('updateWebinar', () => {
   it('changes the fields, bumps the sequence when rescheduled, and announces what changed', async () => {
     const { webinarId } = await newWebinar();
     const said = await announced(w, async () => {
-      const updated = await updateWebinar(w.ports, webinarId, UpdateWebinarBody.parse({ startsAt: '2027-05-21T10:00:00Z', endsAt: '2027-05-21T12:00:00Z' }));
+      const updated = await updateWebinar(
+        w.ports,
+        webinarId,
+        UpdateWebinarBody.parse({ startsAt: '2027-05-21T10:00:00Z', endsAt: '2027-05-21T12:00:00Z' }),
+      );
       expect(updated).toMatchObject({ startsAt: '2027-05-21T10:00:00.000Z', sequence: 1 });
     });
     expect(said).toEqual(['WebinarUpdated']);
@@ -287,7 +304,11 @@ describe('cancelRegistration', () => {
       expect(cancelled).toMatchObject({ status: 'cancelled', cancelledFrom: 'confirmed', cancelledAt: start.toISOString() });
     });
     expect(said).toEqual(['RegistrationCancelled']);
-    expect(w.events.at(-1)!.detail).toEqual({ registrationId: registration.registrationId, webinarId, previousStatus: 'confirmed' });
+    expect(w.events.at(-1)!.detail).toEqual({
+      registrationId: registration.registrationId,
+      webinarId,
+      previousStatus: 'confirmed',
+    });
     expect(await w.webinars.getWebinar(webinarId)).toMatchObject({ confirmed: 0 });
     expect(await w.webinars.registrationIdFor(webinarId, registration.email)).toBeUndefined();
     const current = await requireRegistration(w.ports, registration.registrationId);
@@ -367,8 +388,13 @@ describe('markAttendance', () => {
     const a = await register(w.ports, webinarId, person(1));
     const b = await register(w.ports, webinarId, person(2));
     w.clock.at = new Date('2027-05-20T11:00:00Z');
-    const body = AttendanceBody.parse({ registrationIds: [a.registration.registrationId, b.registration.registrationId], attended: false });
-    const said = await announced(w, async () => expect(await markAttendance(w.ports, webinarId, body)).toEqual({ webinarId, attended: false, marked: 2 }));
+    const body = AttendanceBody.parse({
+      registrationIds: [a.registration.registrationId, b.registration.registrationId],
+      attended: false,
+    });
+    const said = await announced(w, async () =>
+      expect(await markAttendance(w.ports, webinarId, body)).toEqual({ webinarId, attended: false, marked: 2 }),
+    );
     expect(said).toEqual(['AttendanceMarked', 'AttendanceMarked']);
     expect(await announced(w, async () => expect((await markAttendance(w.ports, webinarId, body)).marked).toBe(2))).toEqual([]);
     expect((await requireRegistration(w.ports, a.registration.registrationId)).attended).toBe(false);
@@ -377,7 +403,10 @@ describe('markAttendance', () => {
     const { webinarId } = await newWebinar({ seats: 1 });
     const a = await register(w.ports, webinarId, person(1));
     const b = await register(w.ports, webinarId, person(2));
-    const body = AttendanceBody.parse({ registrationIds: [a.registration.registrationId, b.registration.registrationId], attended: true });
+    const body = AttendanceBody.parse({
+      registrationIds: [a.registration.registrationId, b.registration.registrationId],
+      attended: true,
+    });
     await expectCode(markAttendance(w.ports, webinarId, body), ConflictError, 'not_started');
     w.clock.at = new Date('2027-05-20T11:00:00Z');
     await expectCode(markAttendance(w.ports, webinarId, body), ValidationError);
@@ -386,13 +415,21 @@ describe('markAttendance', () => {
 });
 
 const application = (i: number, status: Application['status']) =>
-  ({ contact: { name: `Yhteyshenkilö ${i}`, email: `yh${i}@kunta.fi` }, language: 'sv', municipality: { code: '001', name: `Kunta ${i}` }, status }) as Application;
+  ({
+    contact: { name: `Yhteyshenkilö ${i}`, email: `yh${i}@kunta.fi` },
+    language: 'sv',
+    municipality: { code: '001', name: `Kunta ${i}` },
+    status,
+  }) as Application;
 
 describe('requestInvitations and the sender', () => {
   it('records a batch (InvitationsRequested); the sender mails each participant and extra once, then announces InvitationsSent', async () => {
     const { webinarId } = await newWebinar();
     w.applications.push(application(1, 'accepted'), application(2, 'completed'), application(3, 'withdrawn'));
-    const body = InvitationsBody.parse({ extraInvitees: [{ name: 'Extra', email: 'Extra@Example.fi', language: 'en' }], ratePerSecond: 500 });
+    const body = InvitationsBody.parse({
+      extraInvitees: [{ name: 'Extra', email: 'Extra@Example.fi', language: 'en' }],
+      ratePerSecond: 500,
+    });
     const batch = await requestInvitations(w.ports, webinarId, body, 'kaisa@example.fi');
     expect(types(w.events.slice(-1))).toEqual(['InvitationsRequested']);
     expect(batch).toMatchObject({ status: 'preparing', extraInvitees: [{ email: 'Extra@Example.fi' }] });
@@ -402,10 +439,17 @@ describe('requestInvitations and the sender', () => {
     expect(w.mail.every((m) => m.kind === 'webinar-invitation')).toBe(true);
     expect(types(w.events.slice(-1))).toEqual(['InvitationsSent']);
     expect(w.events.at(-1)!.detail).toEqual({ webinarId, batchId: batch.batchId, sent: 3, failed: 0, skipped: 0 });
-    expect(await batchProgress(w.ports, webinarId, batch.batchId)).toMatchObject({ status: 'done', recipients: 3, sent: 3, left: 0 });
+    expect(await batchProgress(w.ports, webinarId, batch.batchId)).toMatchObject({
+      status: 'done',
+      recipients: 3,
+      sent: 3,
+      left: 0,
+    });
 
     // A done batch is not run again, and announces nothing.
-    expect(await announced(w, async () => expect(await runInvitationBatch(w.ports, webinarId, batch.batchId)).toBe('busy'))).toEqual([]);
+    expect(
+      await announced(w, async () => expect(await runInvitationBatch(w.ports, webinarId, batch.batchId)).toBe('busy')),
+    ).toEqual([]);
 
     // Sending again skips everyone already invited: nobody is mailed twice.
     const again = await requestInvitations(w.ports, webinarId, InvitationsBody.parse({}), 'kaisa@example.fi');
@@ -494,7 +538,11 @@ describe('sendDueNotices', () => {
     expect(w.mail.map((m) => [m.kind, m.to])).toEqual([['webinar-reminder', 'henkilo1@example.fi']]);
     expect((await w.webinars.getWebinar(webinarId))!.remindersDoneAt).toBe(w.clock.at.toISOString());
     w.clock.at = new Date('2027-05-20T12:30:00Z');
-    await markAttendance(w.ports, webinarId, AttendanceBody.parse({ registrationIds: [a.registration.registrationId], attended: true }));
+    await markAttendance(
+      w.ports,
+      webinarId,
+      AttendanceBody.parse({ registrationIds: [a.registration.registrationId], attended: true }),
+    );
     await sendDueNotices(w.ports);
     expect(w.mail.map((m) => m.kind)).toEqual(['webinar-reminder', 'webinar-thanks']);
     expect((await w.webinars.getWebinar(webinarId))!.thanksDoneAt).toBeDefined();
