@@ -1,5 +1,6 @@
 // Webinar rules as plain functions: the webinar and its registration window, seats and the waiting
 // list, invitations and who gets them, attendance, and what is due when. No AWS here.
+import { createHash } from 'node:crypto';
 import type {
   AttendanceBody,
   BatchProgress,
@@ -31,6 +32,40 @@ const utc = (iso: string) => new Date(iso).toISOString();
 
 const invalid = (path: string, message: string) =>
   new ValidationError('The request is not valid', { issues: [{ path, message }] });
+
+/**
+ * The id of a webinar created under an `Idempotency-Key`: the same coordinator's same key for the
+ * same round always names the same webinar, so a retried creation (after a 503 or a lost answer)
+ * finds the first instead of making a second.
+ */
+export function idempotentWebinarId(roundId: string, createdBy: string, idempotencyKey: string): string {
+  const hex = createHash('sha256').update(`webinar\n${roundId}\n${createdBy}\n${idempotencyKey}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Refuses an `Idempotency-Key` header that cannot be one: 1 to 200 visible ASCII characters. */
+export function checkedIdempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(header)) throw invalid('Idempotency-Key', 'must be 1 to 200 visible ASCII characters');
+  return header;
+}
+
+/** Whether a stored webinar is what this creation asked for (a retry), rather than another use of the same key. */
+export function sameCreation(stored: Webinar, asked: Webinar): boolean {
+  const fields = [
+    'roundId',
+    'title',
+    'description',
+    'startsAt',
+    'endsAt',
+    'registrationClosesAt',
+    'seats',
+    'joinUrl',
+    'feedbackUrl',
+    'recordingUrl',
+  ] as const;
+  return fields.every((field) => stored[field] === asked[field]) && stored.languages.join() === asked.languages.join();
+}
 
 export function newWebinar(
   input: CreateWebinarBody,

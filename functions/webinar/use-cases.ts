@@ -18,8 +18,10 @@ import {
   batchLeft,
   assertCanRegister,
   changedWebinar,
+  idempotentWebinarId,
   newRegistration,
   newWebinar,
+  sameCreation,
   waitingCount,
   waitingInOrder,
   type Invitation,
@@ -36,14 +38,32 @@ export const counterSettleMs = 2 * 60_000;
 /** How far ahead the sweep looks for webinars with seats to fill. */
 const sweepHorizonMs = 120 * 24 * 3600_000;
 
-export async function createWebinar(ports: WebinarPorts, roundId: string, body: CreateWebinarBody, by: string): Promise<Webinar> {
+/**
+ * Creates a webinar with its WebinarCreated, in one transaction. Under an idempotency key the
+ * webinar's id comes from the key, so the same request again (a retry after a 503 or a lost answer)
+ * answers the webinar it made and announces nothing; the key with another body is refused (409).
+ */
+export async function createWebinar(
+  ports: WebinarPorts,
+  roundId: string,
+  body: CreateWebinarBody,
+  by: string,
+  options: { idempotencyKey?: string } = {},
+): Promise<{ webinar: Webinar; created: boolean }> {
   if (!(await ports.rounds.roundExists(roundId))) throw new NotFoundError(`No round ${roundId}`);
-  const webinar = newWebinar(body, { webinarId: ports.newId(), roundId, now: ports.clock.now(), createdBy: by });
-  // With its announcement or not at all: a 503 here wrote nothing.
-  await ports.webinars.putNewWebinar(webinar, [
-    event('WebinarCreated', { webinarId: webinar.webinarId, roundId, startsAt: webinar.startsAt, seats: webinar.seats }),
+  const webinarId = options.idempotencyKey ? idempotentWebinarId(roundId, by, options.idempotencyKey) : ports.newId();
+  const webinar = newWebinar(body, { webinarId, roundId, now: ports.clock.now(), createdBy: by });
+  const created = await ports.webinars.putNewWebinar(webinar, [
+    event('WebinarCreated', { webinarId, roundId, startsAt: webinar.startsAt, seats: webinar.seats }),
   ]);
-  return webinar;
+  if (created) return { webinar, created };
+  const existing = await ports.webinars.getWebinar(webinarId);
+  if (!existing || !sameCreation(existing, webinar)) {
+    throw new ConflictError('This Idempotency-Key was used for another webinar; use a new key for a new webinar', {
+      code: 'idempotency_key_reused',
+    });
+  }
+  return { webinar: existing, created: false };
 }
 
 export async function updateWebinar(ports: WebinarPorts, webinarId: string, body: UpdateWebinarBody): Promise<Webinar> {

@@ -132,8 +132,8 @@ beforeEach(() => {
   w = world();
 });
 
-const newWebinar = (overrides: Record<string, unknown> = {}) =>
-  createWebinar(w.ports, 'round-1', createBody(overrides), 'kaisa@example.fi');
+const newWebinar = async (overrides: Record<string, unknown> = {}) =>
+  (await createWebinar(w.ports, 'round-1', createBody(overrides), 'kaisa@example.fi')).webinar;
 
 describe('createWebinar', () => {
   it('stores the webinar with empty counters and announces WebinarCreated', async () => {
@@ -149,6 +149,31 @@ describe('createWebinar', () => {
     expect(w.events).toEqual([
       { detailType: 'WebinarCreated', detail: { webinarId: 'id-1', roundId: 'round-1', startsAt: webinar.startsAt, seats: 2 } },
     ]);
+  });
+  it('under an Idempotency-Key, the same request again answers the webinar it made and announces nothing', async () => {
+    const first = await createWebinar(w.ports, 'round-1', createBody(), 'kaisa@example.fi', { idempotencyKey: 'key-1' });
+    expect(first.created).toBe(true);
+    const said = await announced(w, async () => {
+      const again = await createWebinar(w.ports, 'round-1', createBody(), 'kaisa@example.fi', { idempotencyKey: 'key-1' });
+      expect(again).toEqual({ webinar: first.webinar, created: false });
+    });
+    expect(said).toEqual([]);
+    // The same key of another coordinator, or for another round, is another webinar.
+    const other = await createWebinar(w.ports, 'round-1', createBody(), 'toinen@example.fi', { idempotencyKey: 'key-1' });
+    expect(other.created).toBe(true);
+    expect(other.webinar.webinarId).not.toBe(first.webinar.webinarId);
+    expect(w.webinars.webinars.size).toBe(2);
+  });
+  it('refuses the same Idempotency-Key with another body (409 idempotency_key_reused)', async () => {
+    await createWebinar(w.ports, 'round-1', createBody(), 'kaisa@example.fi', { idempotencyKey: 'key-1' });
+    const said = await announced(w, () =>
+      expectCode(
+        createWebinar(w.ports, 'round-1', createBody({ title: 'Toinen' }), 'kaisa@example.fi', { idempotencyKey: 'key-1' }),
+        ConflictError,
+        'idempotency_key_reused',
+      ),
+    );
+    expect(said).toEqual([]);
   });
   it('refuses an unknown round (404) and a start in the past (400), writing nothing', async () => {
     await expectCode(createWebinar(w.ports, 'round-x', createBody(), 'k'), NotFoundError);
