@@ -299,51 +299,42 @@ export class DynamoWebinarStore implements WebinarStore {
   // --- Seats and the waiting list ------------------------------------------------------------------
 
   /**
-   * One conditional update of the webinar item: DynamoDB applies them one at a time, so `confirmed`
-   * never passes `seats`. Refused: the webinar is read to tell a closed (or missing) one from a full one.
+   * One conditional increment of a counter on the webinar item: DynamoDB applies them one at a
+   * time, so `confirmed` never passes `seats` and no two people get one ticket. The counters after
+   * it, or undefined when `condition` refused it.
    */
-  async takeSeat(webinarId: string, now: string): Promise<SeatOutcome> {
-    const taken = await succeeds(() =>
-      retryingConflicts(() =>
-        dynamo().send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: webinarKey(webinarId),
-            UpdateExpression: 'ADD confirmed :one SET countersAt = :now',
-            ConditionExpression: `${registrationOpen} AND ${seatFreeForNewcomer}`,
-            ExpressionAttributeValues: { ':one': 1, ':now': now },
-          }),
-        ),
-      ),
-    );
-    if (taken) return { outcome: 'seat' };
-    return (await this.refusedRegistration(webinarId, now)) ?? { outcome: 'wait' };
-  }
-
-  /**
-   * An atomic counter: ticket = waitlistSeq after the increment, and the position told is the
-   * ticket less those who had already left the list (read in the same write, so no two people are
-   * told the same position).
-   */
-  async takeTicket(webinarId: string, now: string): Promise<TicketOutcome> {
+  private async increment(webinarId: string, counter: 'confirmed' | 'waitlistSeq', condition: string, now: string) {
     const after = await conditionally(() =>
       retryingConflicts(() =>
         dynamo().send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: webinarKey(webinarId),
-            UpdateExpression: 'ADD waitlistSeq :one SET countersAt = :now',
-            ConditionExpression: `${registrationOpen} AND ${newcomerWaits}`,
+            UpdateExpression: `ADD ${counter} :one SET countersAt = :now`,
+            ConditionExpression: `${registrationOpen} AND ${condition}`,
             ExpressionAttributeValues: { ':one': 1, ':now': now },
             ReturnValues: 'ALL_NEW',
           }),
         ),
       ),
     );
-    if (after) {
-      const counters = decode(StoredWebinar, after.Attributes)!;
+    return decode(StoredWebinar, after?.Attributes);
+  }
+
+  /** Refused: the webinar is read to tell a closed (or missing) one from a full one. */
+  async takeSeat(webinarId: string, now: string): Promise<SeatOutcome> {
+    if (await this.increment(webinarId, 'confirmed', seatFreeForNewcomer, now)) return { outcome: 'seat' };
+    return (await this.refusedRegistration(webinarId, now)) ?? { outcome: 'wait' };
+  }
+
+  /**
+   * Ticket = waitlistSeq after the increment, and the position told is the ticket less those who
+   * had already left the list (read in the same write, so no two people are told the same position).
+   */
+  async takeTicket(webinarId: string, now: string): Promise<TicketOutcome> {
+    const counters = await this.increment(webinarId, 'waitlistSeq', newcomerWaits, now);
+    if (counters)
       return { outcome: 'ticket', ticket: counters.waitlistSeq, position: counters.waitlistSeq - counters.waitlistLeft };
-    }
     return (await this.refusedRegistration(webinarId, now)) ?? { outcome: 'seat-free' };
   }
 
