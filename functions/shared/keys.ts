@@ -97,6 +97,11 @@ export const emailGuardKey = (webinarId: string, email: string) => ({ pk: `WEBIN
 export const registrationKey = (registrationId: string) => ({ pk: `REGISTRATION#${registrationId}`, sk: 'REGISTRATION' });
 export const invitationKey = (webinarId: string, email: string) => ({ pk: `WEBINAR#${webinarId}`, sk: `INVITATION#${email}` });
 export const batchKey = (webinarId: string, batchId: string) => ({ pk: `WEBINAR#${webinarId}`, sk: `BATCH#${batchId}` });
+export const webinarsPartition = 'WEBINARS';
+export const webinarListingSort = (startsAt: string, webinarId: string) => `${startsAt}#${webinarId}`;
+export const webinarRegistrationsPartition = (webinarId: string) => `WEBINAR#${webinarId}#REGISTRATIONS`;
+export const invitationQueuePartition = (batchId: string, state: 'QUEUED' | 'FAILED') => `BATCH#${batchId}#${state}`;
+export const openBatchesPartition = 'INVITATION-BATCHES#OPEN';
 // ── end of webinars ──
 
 // ── Email, suppression, reports, erasures ──

@@ -1,17 +1,20 @@
 // Webinar rules as plain functions: the webinar and its registration window, seats and the waiting
 // list, invitations and who gets them, attendance, and what is due when. No AWS here.
+import { createHash } from 'node:crypto';
 import type {
   AttendanceBody,
   BatchProgress,
   CreateWebinarBody,
   Invitee,
   RegisterBody,
-  RegistrationStatus,
   RegistrationView,
   UpdateWebinarBody,
   WebinarView,
 } from '../../schemas/api/webinars.js';
 import type { Language } from '../../schemas/common.js';
+import type { InvitationBatch } from '../../schemas/stored/invitation-batch.js';
+import type { Invitation, Registration, Webinar } from '../../schemas/stored/webinar.js';
+import type { WebinarChange } from '../stores/webinars.js';
 import type { Application } from '../intake/domain.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
 import { toCsv } from '../shared/csv.js';
@@ -21,113 +24,48 @@ const hourMs = 3600_000;
 /** When the reminder goes out: this long before the start ("the day before"). */
 export const reminderLeadMs = 24 * hourMs;
 
-/** A webinar as stored. Times are UTC ISO strings, so that they compare as text. */
-export interface Webinar {
-  webinarId: string;
-  roundId: string;
-  title: string;
-  description?: string;
-  startsAt: string;
-  endsAt: string;
-  registrationClosesAt: string;
-  seats: number;
-  joinUrl: string;
-  languages: Language[];
-  feedbackUrl?: string;
-  recordingUrl?: string;
-  createdAt: string;
-  createdBy: string;
-  /**
-   * Seats taken. Every change is a conditional write on this item (`confirmed < seats` to take one),
-   * which is what holds the seats under concurrent registrations.
-   */
-  confirmed: number;
-  /** Waiting-list tickets handed out, 1, 2, 3 …: an atomic counter, so no two people share one. */
-  waitlistSeq: number;
-  /** Tickets that have left the waiting list (promoted or cancelled). Waiting now: waitlistSeq − waitlistLeft. */
-  waitlistLeft: number;
-  /** Last change of the counters; the seat sweep reconciles them only when they have been still a while. */
-  countersAt?: string;
-  /** When the sweep last found the counters equal to the registrations (or set them so). */
-  countersCheckedAt?: string;
-  /** Bumped when the time or place changes, as the SEQUENCE of the calendar invitations. */
-  sequence: number;
-  remindersDoneAt?: string;
-  thanksDoneAt?: string;
-}
-
-export interface Registration {
-  registrationId: string;
-  webinarId: string;
-  name: string;
-  email: string;
-  language: Language;
-  municipality?: string;
-  status: RegistrationStatus;
-  /** Waiting-list ticket (order of arrival on the list); kept after promotion, for the record. */
-  ticket?: number;
-  /** Position told when the person joined the waiting list. */
-  joinedAtPosition?: number;
-  invited: boolean;
-  attended?: boolean;
-  registeredAt: string;
-  consentAt: string;
-  confirmedAt?: string;
-  waitlistedAt?: string;
-  promotedAt?: string;
-  cancelledAt?: string;
-  /** What the registration held before it was cancelled. */
-  cancelledFrom?: 'confirmed' | 'waitlisted';
-  attendanceMarkedAt?: string;
-  /** Secret of the cancel link. */
-  accessToken: string;
-}
-
-export type InvitationStatus = 'queued' | 'sent' | 'failed';
-
-/** One address invited to one webinar: the per-recipient state of the invitation batches. */
-export interface Invitation {
-  webinarId: string;
-  email: string;
-  name: string;
-  language: Language;
-  municipality?: string;
-  /** The batch that owns (sent, or is to send) this invitation. */
-  batchId: string;
-  status: InvitationStatus;
-  /** Secret of the personal registration link. */
-  token: string;
-  queuedAt: string;
-  sentAt?: string;
-  failedAt?: string;
-  reason?: string;
-}
-
-export interface InvitationBatch {
-  batchId: string;
-  webinarId: string;
-  status: BatchProgress['status'];
-  ratePerSecond: number;
-  /** Extra invitees as the coordinator gave them, until the batch has gathered its recipients. */
-  extraInvitees?: Invitee[];
-  recipients: number;
-  skipped: number;
-  sent: number;
-  failed: number;
-  throttled: number;
-  createdAt: string;
-  createdBy: string;
-  expandedAt?: string;
-  finishedAt?: string;
-  /** The sender holding the batch, until this time (a crashed sender's lease simply runs out). */
-  leaseUntil?: string;
-  invocations?: number;
-}
+export type { Invitation, InvitationStatus, Registration, Webinar } from '../../schemas/stored/webinar.js';
+export type { InvitationBatch } from '../../schemas/stored/invitation-batch.js';
+export type { WebinarChange } from '../stores/webinars.js';
 
 const utc = (iso: string) => new Date(iso).toISOString();
 
 const invalid = (path: string, message: string) =>
   new ValidationError('The request is not valid', { issues: [{ path, message }] });
+
+/**
+ * The id of a webinar created under an `Idempotency-Key`: the same coordinator's same key for the
+ * same round always names the same webinar, so a retried creation (after a 503 or a lost answer)
+ * finds the first instead of making a second.
+ */
+export function idempotentWebinarId(roundId: string, createdBy: string, idempotencyKey: string): string {
+  const hex = createHash('sha256').update(`webinar\n${roundId}\n${createdBy}\n${idempotencyKey}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Refuses an `Idempotency-Key` header that cannot be one: 1 to 200 visible ASCII characters. */
+export function checkedIdempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(header)) throw invalid('Idempotency-Key', 'must be 1 to 200 visible ASCII characters');
+  return header;
+}
+
+/** Whether a stored webinar is what this creation asked for (a retry), rather than another use of the same key. */
+export function sameCreation(stored: Webinar, asked: Webinar): boolean {
+  const fields = [
+    'roundId',
+    'title',
+    'description',
+    'startsAt',
+    'endsAt',
+    'registrationClosesAt',
+    'seats',
+    'joinUrl',
+    'feedbackUrl',
+    'recordingUrl',
+  ] as const;
+  return fields.every((field) => stored[field] === asked[field]) && stored.languages.join() === asked.languages.join();
+}
 
 export function newWebinar(
   input: CreateWebinarBody,
@@ -156,22 +94,6 @@ export function newWebinar(
     sequence: 0,
   };
 }
-
-export type WebinarChange = Partial<
-  Pick<
-    Webinar,
-    | 'title'
-    | 'description'
-    | 'startsAt'
-    | 'endsAt'
-    | 'registrationClosesAt'
-    | 'seats'
-    | 'joinUrl'
-    | 'languages'
-    | 'feedbackUrl'
-    | 'recordingUrl'
-  >
->;
 
 /** The fields after a coordinator's change, checked against the webinar as it is. */
 export function changedWebinar(webinar: Webinar, changes: UpdateWebinarBody): { change: WebinarChange; reschedules: boolean } {

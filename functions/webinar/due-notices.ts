@@ -1,13 +1,12 @@
 // The reminders and thank-yous that fall due by time, sent by a schedule. Every email has its own
 // idempotency key, so a repeated tick sends nothing twice.
-import { now as clockNow } from '../shared/clock.js';
 import { logger } from '../shared/logger.js';
-import { EmailInProgressError, sendOnce } from '../shared/mailer.js';
+import { EmailInProgressError } from '../shared/mailer.js';
 import { dueNotices, type DueNotice, type Registration, type Webinar } from './domain.js';
 import { Pacer, forEachLimited, sendersFor } from './pacing.js';
+import type { MailingWebinarPorts } from './ports.js';
 import { registrantMail } from './registrant-mail.js';
 import { classifySendFailure } from './sending.js';
-import { webinarStore } from './store-instance.js';
 
 /** Rate of the reminder and thank-you sends; well inside SES's default quota. */
 const noticeRatePerSecond = 10;
@@ -19,8 +18,9 @@ const noticeBudgetMs = 20_000;
  * the end, to everyone confirmed and not marked absent. A webinar's notice is done once everyone
  * has theirs; until then each tick continues (sent ones are skipped by their keys).
  */
-export async function sendDueNotices(now: Date): Promise<void> {
-  const store = webinarStore();
+export async function sendDueNotices(ports: MailingWebinarPorts): Promise<void> {
+  const store = ports.webinars;
+  const now = ports.clock.now();
   const started = Date.now();
   const outOfTime = () => Date.now() - started > noticeBudgetMs;
   const from = new Date(now.getTime() - 30 * 24 * 3600_000).toISOString();
@@ -31,14 +31,15 @@ export async function sendDueNotices(now: Date): Promise<void> {
       const recipients = (await store.listRegistrations(webinar.webinarId)).filter(
         (r) => r.status === 'confirmed' && !(kind === 'thanks' && r.attended === false),
       );
-      const complete = await sendNotices(kind, webinar, recipients, outOfTime);
-      if (complete) await store.markNoticesDone(webinar.webinarId, kind, clockNow().toISOString());
+      const complete = await sendNotices(ports, kind, webinar, recipients, outOfTime);
+      if (complete) await store.markNoticesDone(webinar.webinarId, kind, ports.clock.now().toISOString());
       logger.info('due notices', { webinarId: webinar.webinarId, kind, recipients: recipients.length, complete });
     }
   }
 }
 
 async function sendNotices(
+  ports: MailingWebinarPorts,
   kind: DueNotice,
   webinar: Webinar,
   recipients: Registration[],
@@ -53,7 +54,7 @@ async function sendNotices(
       for (let attempt = 1; ; attempt++) {
         await pacer.slot();
         try {
-          await sendOnce({
+          await ports.mailer.sendOnce({
             key: `webinar-${kind}/${registration.registrationId}`,
             kind: `webinar-${kind}`,
             to: registration.email,

@@ -2,19 +2,16 @@
 // batch item); it gathers the recipients once, then mails the queued ones at the batch's rate,
 // settling each in the table as it goes. A sender that dies leaves its lease to run out, and the
 // next one continues from the table: nothing is restarted, and nobody is mailed twice.
-import { randomUUID } from 'node:crypto';
-import { intakeStore } from '../intake/store-instance.js';
 import { newAccessToken } from '../shared/access.js';
-import { now } from '../shared/clock.js';
 import { config } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
-import { EmailInProgressError, sendOnce } from '../shared/mailer.js';
+import { EmailInProgressError } from '../shared/mailer.js';
 import { event } from '../shared/outbox.js';
 import { batchLeft, invitationRecipients, invitationUrl, type Invitation, type InvitationBatch, type Webinar } from './domain.js';
 import { webinarEmail } from './emails.js';
 import { Pacer, forEachLimited, sendersFor } from './pacing.js';
+import type { MailingWebinarPorts } from './ports.js';
 import { classifySendFailure } from './sending.js';
-import { webinarStore } from './store-instance.js';
 
 export interface SenderOptions {
   /** Time one invocation sends before handing over to the next (Lambda's timeout is 30 s). */
@@ -39,17 +36,18 @@ export const invitationKey = (webinarId: string, email: string) => `webinar-invi
  * the schedule looks again; `busy`: another sender holds the batch.
  */
 export async function runInvitationBatch(
+  ports: MailingWebinarPorts,
   webinarId: string,
   batchId: string,
   options: SenderOptions = {},
 ): Promise<SenderOutcome> {
   const { budgetMs, leaseMs, transientTries } = { ...defaults, ...options };
-  const store = webinarStore();
+  const { batches, webinars } = ports;
   const started = Date.now();
   const outOfTime = () => Date.now() - started > budgetMs;
-  const owner = randomUUID();
-  const claimedAt = now();
-  let batch = await store.claimBatch(
+  const owner = ports.newId();
+  const claimedAt = ports.clock.now();
+  let batch = await batches.claimBatch(
     webinarId,
     batchId,
     owner,
@@ -57,12 +55,12 @@ export async function runInvitationBatch(
     new Date(claimedAt.getTime() + leaseMs).toISOString(),
   );
   if (!batch) return 'busy';
-  const webinar = await store.getWebinar(webinarId);
+  const webinar = await webinars.getWebinar(webinarId);
   if (!webinar) throw new Error(`Batch ${batchId} names webinar ${webinarId}, which does not exist`);
 
   if (!batch.expandedAt) {
-    await gatherRecipients(batch, webinar);
-    batch = (await store.getBatch(webinarId, batchId))!;
+    await gatherRecipients(ports, batch, webinar);
+    batch = (await batches.getBatch(webinarId, batchId))!;
   }
 
   const pacer = new Pacer({ ratePerSecond: batch.ratePerSecond });
@@ -72,13 +70,13 @@ export async function runInvitationBatch(
   // An error thrown from here on leaves the lease to run out, exactly as a crash would.
   try {
     for (;;) {
-      const page = await store.queuedInvitations(batchId, pageSize, startKeyEmail);
+      const page = await batches.queuedInvitations(batchId, pageSize, startKeyEmail);
       if (page.length === 0) break;
       await forEachLimited(
         page,
         sendersFor(batch.ratePerSecond),
         async (invitation) => {
-          const outcome = await sendInvitation(invitation, webinar, pacer, {
+          const outcome = await sendInvitation(ports, invitation, webinar, pacer, {
             outOfTime,
             transientTries,
             onThrottled: () => (throttled += 1),
@@ -92,10 +90,10 @@ export async function runInvitationBatch(
       if (outOfTime()) break;
     }
   } finally {
-    await store.countThrottled(webinarId, batchId, throttled);
+    await batches.countThrottled(webinarId, batchId, throttled);
   }
 
-  const current = (await store.getBatch(webinarId, batchId))!;
+  const current = (await batches.getBatch(webinarId, batchId))!;
   const left = batchLeft(current);
   const round = { roundId: webinar.roundId };
   if (left === 0) {
@@ -105,7 +103,7 @@ export async function runInvitationBatch(
       { webinarId, batchId, sent: current.sent, failed: current.failed, skipped: current.skipped },
       round,
     );
-    await store.finishBatch(current, now().toISOString(), [sent]);
+    await batches.finishBatch(current, ports.clock.now().toISOString(), [sent]);
     logger.info('invitation batch done', {
       webinarId,
       batchId,
@@ -121,7 +119,7 @@ export async function runInvitationBatch(
     settled === 0
       ? []
       : [event('InvitationBatchProgressed', { webinarId, batchId, sent: current.sent, failed: current.failed, left }, round)];
-  const released = await store.releaseBatch(webinarId, batchId, owner, next);
+  const released = await batches.releaseBatch(webinarId, batchId, owner, next);
   logger.info('invitation batch paused', { webinarId, batchId, settled, left, throttled, released });
   if (settled === 0) return 'stalled';
   return 'continued';
@@ -132,11 +130,10 @@ export async function runInvitationBatch(
  * and the extra invitees. An address another batch already has is skipped. Running it again after
  * a crash claims nothing twice.
  */
-async function gatherRecipients(batch: InvitationBatch, webinar: Webinar): Promise<void> {
-  const store = webinarStore();
-  const applications = await intakeStore().listRoundApplications(webinar.roundId);
+async function gatherRecipients(ports: MailingWebinarPorts, batch: InvitationBatch, webinar: Webinar): Promise<void> {
+  const applications = await ports.rounds.roundApplications(webinar.roundId);
   const recipients = invitationRecipients(applications, batch.extraInvitees ?? []);
-  const at = now().toISOString();
+  const at = ports.clock.now().toISOString();
   let skipped = 0;
   await forEachLimited(recipients, 16, async (recipient) => {
     const invitation: Invitation = {
@@ -150,9 +147,9 @@ async function gatherRecipients(batch: InvitationBatch, webinar: Webinar): Promi
       token: newAccessToken(),
       queuedAt: at,
     };
-    if ((await store.claimInvitation(invitation)) === 'skipped') skipped += 1;
+    if ((await ports.webinars.claimInvitation(invitation)) === 'skipped') skipped += 1;
   });
-  await store.finishGathering(batch, recipients.length, skipped, at);
+  await ports.batches.finishGathering(batch, recipients.length, skipped, at);
   logger.info('invitation recipients gathered', {
     webinarId: webinar.webinarId,
     batchId: batch.batchId,
@@ -168,18 +165,19 @@ async function gatherRecipients(batch: InvitationBatch, webinar: Webinar): Promi
  * invocation (the lease runs out and the batch resumes later).
  */
 async function sendInvitation(
+  ports: MailingWebinarPorts,
   invitation: Invitation,
   webinar: Webinar,
   pacer: Pacer,
   context: { outOfTime: () => boolean; transientTries: number; onThrottled: () => void },
 ): Promise<'settled' | 'deferred'> {
-  const store = webinarStore();
+  const store = ports.batches;
   let transient = 0;
   for (;;) {
     if (context.outOfTime()) return 'deferred';
     await pacer.slot();
     try {
-      const outcome = await sendOnce({
+      const outcome = await ports.mailer.sendOnce({
         key: invitationKey(webinar.webinarId, invitation.email),
         kind: 'webinar-invitation',
         to: invitation.email,
@@ -203,7 +201,7 @@ async function sendInvitation(
         return 'deferred';
       }
       pacer.succeeded();
-      const at = now().toISOString();
+      const at = ports.clock.now().toISOString();
       if (outcome === 'suppressed') {
         await store.settleInvitation(invitation, { sent: false, reason: 'address suppressed after a bounce or complaint' }, at);
       } else {
@@ -220,7 +218,7 @@ async function sendInvitation(
       }
       if (failure === 'rejected') {
         const reason = `${(error as Error).name}: ${(error as Error).message}`;
-        await store.settleInvitation(invitation, { sent: false, reason }, now().toISOString());
+        await store.settleInvitation(invitation, { sent: false, reason }, ports.clock.now().toISOString());
         return 'settled';
       }
       transient += 1;

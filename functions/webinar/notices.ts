@@ -2,20 +2,21 @@
 // its own idempotency key, so a repeated event sends nothing twice.
 import { config } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
-import { sendOnce, type Attachment } from '../shared/mailer.js';
+import type { Attachment } from '../shared/mailer.js';
 import { calendarInvitation } from './calendar.js';
+import type { MailingWebinarPorts } from './ports.js';
 import { registrantMail } from './registrant-mail.js';
-import { webinarStore } from './store-instance.js';
 
 export type RegistrantNotice = 'confirmed' | 'waitlisted' | 'promoted' | 'cancelled' | 'missed';
 
 /** Tells one registrant what happened to their registration, once per event kind. */
 export async function notifyRegistrant(
+  ports: MailingWebinarPorts,
   kind: RegistrantNotice,
   registrationId: string,
   extra: { position?: number } = {},
 ): Promise<void> {
-  const store = webinarStore();
+  const store = ports.webinars;
   const registration = await store.getRegistration(registrationId);
   const webinar = registration ? await store.getWebinar(registration.webinarId) : undefined;
   if (!registration || !webinar) {
@@ -34,7 +35,7 @@ export async function notifyRegistrant(
   if (kind === 'cancelled' && registration.cancelledFrom === 'confirmed') {
     attachments.push(calendarInvitation(webinar, registration, config.emailFrom(), 'CANCEL'));
   }
-  const result = await sendOnce({
+  const result = await ports.mailer.sendOnce({
     key: `webinar-${kind}/${registrationId}`,
     kind: `webinar-${kind}`,
     to: registration.email,

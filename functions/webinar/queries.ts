@@ -9,31 +9,31 @@ import {
   type Registration,
   type Webinar,
 } from './domain.js';
-import { webinarStore } from './store-instance.js';
+import type { WebinarPorts } from './ports.js';
 
-export async function requireWebinar(webinarId: string): Promise<Webinar> {
-  const webinar = await webinarStore().getWebinar(webinarId);
+export async function requireWebinar(ports: WebinarPorts, webinarId: string): Promise<Webinar> {
+  const webinar = await ports.webinars.getWebinar(webinarId);
   if (!webinar) throw new NotFoundError(`No webinar ${webinarId}`);
   return webinar;
 }
 
-export async function requireRegistration(registrationId: string): Promise<Registration> {
-  const registration = await webinarStore().getRegistration(registrationId);
+export async function requireRegistration(ports: WebinarPorts, registrationId: string): Promise<Registration> {
+  const registration = await ports.webinars.getRegistration(registrationId);
   if (!registration) throw new NotFoundError(`No registration ${registrationId}`);
   return registration;
 }
 
 /** A registration's place on the waiting list now (1 = next), or undefined when it is not waiting. */
-export async function currentPosition(registration: Registration): Promise<number | undefined> {
+export async function currentPosition(ports: WebinarPorts, registration: Registration): Promise<number | undefined> {
   if (registration.status !== 'waitlisted') return undefined;
-  const positions = waitlistPositions(await webinarStore().listRegistrations(registration.webinarId));
+  const positions = waitlistPositions(await ports.webinars.listRegistrations(registration.webinarId));
   return positions.get(registration.registrationId);
 }
 
 /** The coordinator's listing: every registration with status, waiting-list position and attendance. */
-export async function registrationList(webinarId: string) {
-  const webinar = await requireWebinar(webinarId);
-  const registrations = await webinarStore().listRegistrations(webinarId);
+export async function registrationList(ports: WebinarPorts, webinarId: string) {
+  const webinar = await requireWebinar(ports, webinarId);
+  const registrations = await ports.webinars.listRegistrations(webinarId);
   const positions = waitlistPositions(registrations);
   return {
     webinarId,
@@ -44,11 +44,10 @@ export async function registrationList(webinarId: string) {
   };
 }
 
-export async function batchProgress(webinarId: string, batchId: string) {
-  const store = webinarStore();
-  const batch = await store.getBatch(webinarId, batchId);
+export async function batchProgress(ports: WebinarPorts, webinarId: string, batchId: string) {
+  const batch = await ports.batches.getBatch(webinarId, batchId);
   if (!batch) throw new NotFoundError(`No invitation batch ${batchId} for webinar ${webinarId}`);
-  const failures = batch.failed > 0 ? await store.listFailedInvitations(batchId) : [];
+  const failures = batch.failed > 0 ? await ports.batches.listFailedInvitations(batchId) : [];
   return toBatchProgress(
     batch,
     failures.map((f) => ({ email: f.email, reason: f.reason ?? 'unknown' })),

@@ -2,7 +2,6 @@
 // registering, cancelling, giving freed seats to the waiting list, attendance, and asking for an
 // invitation batch. Each change and its events are one transaction (the outbox; the table's stream
 // carries the events to the bus). Mail goes out from the event handlers (notices.ts, invitations.ts).
-import { randomUUID } from 'node:crypto';
 import type {
   AttendanceBody,
   CreateWebinarBody,
@@ -10,17 +9,19 @@ import type {
   RegisterBody,
   UpdateWebinarBody,
 } from '../../schemas/api/webinars.js';
-import { intakeStore } from '../intake/store-instance.js';
 import { newAccessToken, sameSecret } from '../shared/access.js';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../shared/errors.js';
 import { logger } from '../shared/logger.js';
-import { event } from '../shared/outbox.js';
+import { event, type PendingEvent } from '../shared/outbox.js';
 import {
   assertCanMarkAttendance,
+  batchLeft,
   assertCanRegister,
   changedWebinar,
+  idempotentWebinarId,
   newRegistration,
   newWebinar,
+  sameCreation,
   waitingCount,
   waitingInOrder,
   type Invitation,
@@ -29,34 +30,50 @@ import {
   type Webinar,
 } from './domain.js';
 import { forEachLimited } from './pacing.js';
+import type { WebinarPorts } from './ports.js';
 import { currentPosition, requireRegistration, requireWebinar } from './queries.js';
-import { webinarStore } from './store-instance.js';
-import { TransactionRefused } from './store.js';
 
 /** How long the seat counters must have been still before the sweep trusts the listing to check them. */
 export const counterSettleMs = 2 * 60_000;
 /** How far ahead the sweep looks for webinars with seats to fill. */
 const sweepHorizonMs = 120 * 24 * 3600_000;
 
-export async function createWebinar(roundId: string, body: CreateWebinarBody, by: string, now: Date): Promise<Webinar> {
-  const round = await intakeStore().getRound(roundId);
-  if (!round) throw new NotFoundError(`No round ${roundId}`);
-  const webinar = newWebinar(body, { webinarId: randomUUID(), roundId, now, createdBy: by });
-  // With its announcement or not at all: a 503 here wrote nothing, so trying again makes one webinar.
-  await webinarStore().putNewWebinar(webinar, [
-    event('WebinarCreated', { webinarId: webinar.webinarId, roundId, startsAt: webinar.startsAt, seats: webinar.seats }),
+/**
+ * Creates a webinar with its WebinarCreated, in one transaction. Under an idempotency key the
+ * webinar's id comes from the key, so the same request again (a retry after a 503 or a lost answer)
+ * answers the webinar it made and announces nothing; the key with another body is refused (409).
+ */
+export async function createWebinar(
+  ports: WebinarPorts,
+  roundId: string,
+  body: CreateWebinarBody,
+  by: string,
+  options: { idempotencyKey?: string } = {},
+): Promise<{ webinar: Webinar; created: boolean }> {
+  if (!(await ports.rounds.roundExists(roundId))) throw new NotFoundError(`No round ${roundId}`);
+  const webinarId = options.idempotencyKey ? idempotentWebinarId(roundId, by, options.idempotencyKey) : ports.newId();
+  const webinar = newWebinar(body, { webinarId, roundId, now: ports.clock.now(), createdBy: by });
+  const created = await ports.webinars.putNewWebinar(webinar, [
+    event('WebinarCreated', { webinarId, roundId, startsAt: webinar.startsAt, seats: webinar.seats }),
   ]);
-  return webinar;
+  if (created) return { webinar, created };
+  const existing = await ports.webinars.getWebinar(webinarId);
+  if (!existing || !sameCreation(existing, webinar)) {
+    throw new ConflictError('This Idempotency-Key was used for another webinar; use a new key for a new webinar', {
+      code: 'idempotency_key_reused',
+    });
+  }
+  return { webinar: existing, created: false };
 }
 
-export async function updateWebinar(webinarId: string, body: UpdateWebinarBody): Promise<Webinar> {
-  const webinar = await requireWebinar(webinarId);
+export async function updateWebinar(ports: WebinarPorts, webinarId: string, body: UpdateWebinarBody): Promise<Webinar> {
+  const webinar = await requireWebinar(ports, webinarId);
   const { change, reschedules } = changedWebinar(webinar, body);
-  const updated = await webinarStore().updateWebinar(webinarId, change, reschedules, [
+  const updated = await ports.webinars.updateWebinar(webinarId, change, reschedules, [
     event('WebinarUpdated', { webinarId, changed: Object.keys(change).sort() }, { roundId: webinar.roundId }),
   ]);
   if (!updated) {
-    const current = await requireWebinar(webinarId);
+    const current = await requireWebinar(ports, webinarId);
     throw new ConflictError(`${current.confirmed} people hold a seat now; seats cannot go below that`, { code: 'seats_taken' });
   }
   return updated;
@@ -82,23 +99,40 @@ function refused(webinarId: string, webinar: Webinar | undefined): Error {
  * announcement in one transaction. The same email again gets the registration it already has, and
  * announces nothing (the first announcement was written with it).
  */
-export async function register(webinarId: string, body: RegisterBody, now: Date): Promise<Registered> {
-  const store = webinarStore();
-  const recent = recentWebinar(webinarId, now);
+export async function register(ports: WebinarPorts, webinarId: string, body: RegisterBody): Promise<Registered> {
+  const store = ports.webinars;
+  const now = ports.clock.now();
+  const recent = recentWebinar(ports, webinarId, now);
   const webinar = await recent.webinar;
   assertCanRegister(webinar, body, now);
   const email = body.email.toLowerCase();
   const existingId = await store.registrationIdFor(webinarId, email);
-  if (existingId) return existingRegistration(existingId);
+  if (existingId) return existingRegistration(ports, existingId);
 
-  const invitation = body.invitation ? await matchingInvitation(webinarId, email, body.invitation) : undefined;
+  const invitation = body.invitation ? await matchingInvitation(ports, webinarId, email, body.invitation) : undefined;
   const base = newRegistration(webinar, body, {
-    registrationId: randomUUID(),
+    registrationId: ports.newId(),
     accessToken: newAccessToken(),
     now,
     ...(invitation ? { invitation } : {}),
   });
   const at = now.toISOString();
+  const round = { roundId: webinar.roundId };
+  const { registrationId, language } = base;
+  /** Stores the registration that holds a seat or ticket; a duplicate (the same email at the same moment) gives it back. */
+  const hold = async (registration: Registration, held: 'seat' | 'ticket', announced: PendingEvent): Promise<Registered> => {
+    const stored = await store.putRegistration(registration, [announced]);
+    if (stored.outcome === 'created')
+      return {
+        created: true,
+        registration,
+        ...(registration.joinedAtPosition !== undefined ? { position: registration.joinedAtPosition } : {}),
+      };
+    // The same email registered at the same moment and holds its own place: ours goes back.
+    await store.giveBack(webinarId, held, at);
+    if (held === 'seat') await fillFreeSeats(ports, webinarId);
+    return existingRegistration(ports, stored.registrationId);
+  };
   // Start where the webinar as read says (a full one straight to the waiting list); the writes
   // decide. A seat can free up between "full" and taking a ticket (and the other way round): go again.
   let trySeat = recent.full === undefined ? webinar.confirmed < webinar.seats && waitingCount(webinar) === 0 : !recent.full;
@@ -110,21 +144,11 @@ export async function register(webinarId: string, body: RegisterBody, now: Date)
         recent.full = true;
         continue;
       }
-      const registration: Registration = { ...base, status: 'confirmed', confirmedAt: at };
-      const stored = await store.putRegistration(registration, [
-        event(
-          'RegistrationConfirmed',
-          { registrationId: registration.registrationId, webinarId, language: registration.language },
-          { roundId: webinar.roundId },
-        ),
-      ]);
-      if (stored.outcome === 'duplicate') {
-        // The same email registered at the same moment and holds its own seat: ours goes back.
-        await store.giveBack(webinarId, 'seat', at);
-        await fillFreeSeats(webinarId, now);
-        return existingRegistration(stored.registrationId);
-      }
-      return { created: true, registration };
+      return hold(
+        { ...base, status: 'confirmed', confirmedAt: at },
+        'seat',
+        event('RegistrationConfirmed', { registrationId, webinarId, language }, round),
+      );
     }
     const ticket = await store.takeTicket(webinarId, at);
     if (ticket.outcome === 'refused') throw refused(webinarId, ticket.webinar);
@@ -132,25 +156,11 @@ export async function register(webinarId: string, body: RegisterBody, now: Date)
       recent.full = false;
       continue;
     }
-    const registration: Registration = {
-      ...base,
-      status: 'waitlisted',
-      ticket: ticket.ticket,
-      joinedAtPosition: ticket.position,
-      waitlistedAt: at,
-    };
-    const stored = await store.putRegistration(registration, [
-      event(
-        'RegistrationWaitlisted',
-        { registrationId: registration.registrationId, webinarId, position: ticket.position },
-        { roundId: webinar.roundId },
-      ),
-    ]);
-    if (stored.outcome === 'duplicate') {
-      await store.giveBack(webinarId, 'ticket', at);
-      return existingRegistration(stored.registrationId);
-    }
-    return { created: true, registration, position: ticket.position };
+    return hold(
+      { ...base, status: 'waitlisted', ticket: ticket.ticket, joinedAtPosition: ticket.position, waitlistedAt: at },
+      'ticket',
+      event('RegistrationWaitlisted', { registrationId, webinarId, position: ticket.position }, round),
+    );
   }
   throw new ServiceUnavailableError('Seats changed hands too fast to register; please try again');
 }
@@ -167,28 +177,36 @@ interface RecentRead {
   webinar: Promise<Webinar>;
   full?: boolean;
 }
-const recentReads = new Map<string, RecentRead>();
+/** Per store, so that what one store said is never taken for another's (tests run many). */
+const recentReadsOf = new WeakMap<WebinarPorts['webinars'], Map<string, RecentRead>>();
 
-function recentWebinar(webinarId: string, now: Date): RecentRead {
+function recentWebinar(ports: WebinarPorts, webinarId: string, now: Date): RecentRead {
+  let recentReads = recentReadsOf.get(ports.webinars);
+  if (!recentReads) recentReadsOf.set(ports.webinars, (recentReads = new Map()));
   const cached = recentReads.get(webinarId);
   if (cached && Math.abs(now.getTime() - cached.at) < webinarReadMaxAgeMs) return cached;
-  const read: RecentRead = { at: now.getTime(), webinar: requireWebinar(webinarId) };
+  const read: RecentRead = { at: now.getTime(), webinar: requireWebinar(ports, webinarId) };
   recentReads.set(webinarId, read);
   read.webinar.catch(() => recentReads.delete(webinarId));
   if (recentReads.size > 100) recentReads.delete(recentReads.keys().next().value!);
   return read;
 }
 
-async function existingRegistration(registrationId: string): Promise<Registered> {
+async function existingRegistration(ports: WebinarPorts, registrationId: string): Promise<Registered> {
   // Nothing is announced again: the registration's events were written with it.
-  const registration = await requireRegistration(registrationId);
-  const position = await currentPosition(registration);
+  const registration = await requireRegistration(ports, registrationId);
+  const position = await currentPosition(ports, registration);
   return { created: false, registration, ...(position !== undefined ? { position } : {}) };
 }
 
 /** The invitation a registration came from, when its link's token matches the invited address. */
-async function matchingInvitation(webinarId: string, email: string, token: string): Promise<Invitation | undefined> {
-  const invitation = await webinarStore().getInvitation(webinarId, email);
+async function matchingInvitation(
+  ports: WebinarPorts,
+  webinarId: string,
+  email: string,
+  token: string,
+): Promise<Invitation | undefined> {
+  const invitation = await ports.webinars.getInvitation(webinarId, email);
   return invitation && sameSecret(token, invitation.token) ? invitation : undefined;
 }
 
@@ -196,10 +214,11 @@ async function matchingInvitation(webinarId: string, email: string, token: strin
  * Cancels; the seat (or waiting-list place) is freed, and the cancellation announced, in one
  * transaction. Cancelling again changes nothing and announces nothing.
  */
-export async function cancelRegistration(registration: Registration, now: Date): Promise<Registration> {
+export async function cancelRegistration(ports: WebinarPorts, registration: Registration): Promise<Registration> {
   const { registrationId, webinarId } = registration;
   if (registration.status === 'cancelled') return registration;
-  const webinar = await requireWebinar(webinarId);
+  const now = ports.clock.now();
+  const webinar = await requireWebinar(ports, webinarId);
   if (now.toISOString() >= webinar.endsAt) {
     throw new ConflictError('The webinar is over; there is nothing to cancel', { code: 'webinar_ended' });
   }
@@ -208,18 +227,12 @@ export async function cancelRegistration(registration: Registration, now: Date):
     { registrationId, webinarId, previousStatus: registration.status },
     { roundId: webinar.roundId },
   );
-  try {
-    await webinarStore().cancel(registration, now.toISOString(), [cancelled]);
-  } catch (error) {
-    if (!(error instanceof TransactionRefused)) throw error;
-    const current = await requireRegistration(registrationId);
+  if (!(await ports.webinars.cancel(registration, now.toISOString(), [cancelled]))) {
+    const current = await requireRegistration(ports, registrationId);
     if (current.status === 'cancelled') return current;
-    throw new ConflictError('The registration changed while cancelling; please try again', {
-      code: 'state_changed',
-      cause: error,
-    });
+    throw new ConflictError('The registration changed while cancelling; please try again', { code: 'state_changed' });
   }
-  return requireRegistration(registrationId);
+  return requireRegistration(ports, registrationId);
 }
 
 /**
@@ -228,10 +241,10 @@ export async function cancelRegistration(registration: Registration, now: Date):
  * and its RegistrationPromoted is written in the same transaction: a promotion that happened has
  * been announced, and a run that finds nothing to do announces nothing.
  */
-export async function fillFreeSeats(webinarId: string, now: Date): Promise<number> {
-  const store = webinarStore();
+export async function fillFreeSeats(ports: WebinarPorts, webinarId: string): Promise<number> {
+  const store = ports.webinars;
   const webinar = await store.getWebinar(webinarId);
-  const at = now.toISOString();
+  const at = ports.clock.now().toISOString();
   if (!webinar || at >= webinar.startsAt) return 0;
   if (webinar.confirmed >= webinar.seats || waitingCount(webinar) === 0) return 0;
   let promoted = 0;
@@ -250,8 +263,9 @@ export async function fillFreeSeats(webinarId: string, now: Date): Promise<numbe
  * that died half-way are set right once they have been still for a while, and free seats go to
  * the waiting list even if the event that should have said so was lost.
  */
-export async function sweepSeats(now: Date): Promise<void> {
-  const store = webinarStore();
+export async function sweepSeats(ports: WebinarPorts): Promise<void> {
+  const store = ports.webinars;
+  const now = ports.clock.now();
   const at = now.toISOString();
   for (const webinar of await store.listWebinarsStarting(at, new Date(now.getTime() + sweepHorizonMs).toISOString())) {
     const settled = !webinar.countersAt || Date.parse(webinar.countersAt) <= now.getTime() - counterSettleMs;
@@ -271,7 +285,7 @@ export async function sweepSeats(now: Date): Promise<void> {
       }
       await store.reconcileCounters(webinar, actual, at);
     }
-    await fillFreeSeats(webinar.webinarId, now);
+    await fillFreeSeats(ports, webinar.webinarId);
   }
 }
 
@@ -279,10 +293,11 @@ export async function sweepSeats(now: Date): Promise<void> {
  * Records attendance for a list of confirmed registrations, all checked before any is written; each
  * with its AttendanceMarked. One already marked so counts as marked and announces nothing again.
  */
-export async function markAttendance(webinarId: string, body: AttendanceBody, now: Date) {
-  const store = webinarStore();
-  const webinar = await requireWebinar(webinarId);
+export async function markAttendance(ports: WebinarPorts, webinarId: string, body: AttendanceBody) {
+  const store = ports.webinars;
+  const webinar = await requireWebinar(ports, webinarId);
   const registrations = new Map((await store.listRegistrations(webinarId)).map((r) => [r.registrationId, r]));
+  const now = ports.clock.now();
   assertCanMarkAttendance(webinar, body, registrations, now);
   const at = now.toISOString();
   let marked = 0;
@@ -300,17 +315,18 @@ export async function markAttendance(webinarId: string, body: AttendanceBody, no
  * gathered by the sender, not here, so that the request stays short whatever the round's size.
  */
 export async function requestInvitations(
+  ports: WebinarPorts,
   webinarId: string,
   body: InvitationsBody,
   by: string,
-  now: Date,
 ): Promise<InvitationBatch> {
-  const webinar = await requireWebinar(webinarId);
+  const webinar = await requireWebinar(ports, webinarId);
+  const now = ports.clock.now();
   if (now.toISOString() >= webinar.startsAt) {
     throw new ConflictError('The webinar has started; invitations are no longer sent', { code: 'webinar_started' });
   }
   const batch: InvitationBatch = {
-    batchId: randomUUID(),
+    batchId: ports.newId(),
     webinarId,
     status: 'preparing',
     ratePerSecond: body.ratePerSecond,
@@ -323,7 +339,7 @@ export async function requestInvitations(
     createdAt: now.toISOString(),
     createdBy: by,
   };
-  await webinarStore().putBatch(batch, [
+  await ports.batches.putBatch(batch, [
     event('InvitationsRequested', { webinarId, batchId: batch.batchId }, { roundId: webinar.roundId }),
   ]);
   return batch;
@@ -333,25 +349,18 @@ export async function requestInvitations(
  * Restarts every open batch whose sender is gone (crashed, timed out, or stalled behind throttled
  * mail): an InvitationBatchProgressed for it, written only if the batch is still open and free.
  */
-export async function resumeStalledBatches(now: Date): Promise<number> {
-  const store = webinarStore();
-  const at = now.toISOString();
+export async function resumeStalledBatches(ports: WebinarPorts): Promise<number> {
+  const at = ports.clock.now().toISOString();
   let resumed = 0;
-  for (const batch of await store.listOpenBatches()) {
+  for (const batch of await ports.batches.listOpenBatches()) {
     if (batch.leaseUntil && batch.leaseUntil > at) continue;
-    const webinar = await store.getWebinar(batch.webinarId);
+    const webinar = await ports.webinars.getWebinar(batch.webinarId);
     const progressed = event(
       'InvitationBatchProgressed',
-      {
-        webinarId: batch.webinarId,
-        batchId: batch.batchId,
-        sent: batch.sent,
-        failed: batch.failed,
-        left: Math.max(0, batch.recipients - batch.skipped - batch.sent - batch.failed),
-      },
+      { webinarId: batch.webinarId, batchId: batch.batchId, sent: batch.sent, failed: batch.failed, left: batchLeft(batch) },
       webinar ? { roundId: webinar.roundId } : {},
     );
-    if (await store.resumeBatch(batch.webinarId, batch.batchId, at, [progressed])) resumed += 1;
+    if (await ports.batches.resumeBatch(batch.webinarId, batch.batchId, at, [progressed])) resumed += 1;
   }
   return resumed;
 }

@@ -15,7 +15,6 @@ import { unwrapEvent } from '../../functions/shared/events.js';
 import { historyKeys } from '../../functions/shared/keys.js';
 import { retryOutbox } from '../../functions/shared/mailer.js';
 import { event } from '../../functions/shared/outbox.js';
-import { TransactionRefused } from '../../functions/shared/transactions.js';
 import { handler as cancelRegistration } from '../../functions/webinar/handlers/cancel-registration.js';
 import { handler as createWebinar } from '../../functions/webinar/handlers/create-webinar.js';
 import { handler as fillFreeSeats } from '../../functions/webinar/handlers/fill-free-seats.js';
@@ -30,7 +29,7 @@ import { handler as resumeInvitationBatches } from '../../functions/webinar/hand
 import { handler as sendDueNotices } from '../../functions/webinar/handlers/send-due-notices.js';
 import { handler as sweepSeats } from '../../functions/webinar/handlers/sweep-seats.js';
 import { handler as updateWebinar } from '../../functions/webinar/handlers/update-webinar.js';
-import { webinarStore } from '../../functions/webinar/store-instance.js';
+import { webinarPorts } from '../../functions/webinar/composition.js';
 import { registrationKey, webinarKey } from '../../functions/shared/keys.js';
 import { applyEnvironment } from '../../local/aws-env.js';
 import type { BusEvent, LocalEventBus } from '../../local/event-bus.js';
@@ -744,7 +743,7 @@ describe('webinar', () => {
     // The batch as POST /invitations records it; the sender runs in a process of its own, to be killed.
     const batchId = `batch-${tag}`;
     // With no InvitationsRequested: the sender below is started by hand.
-    await webinarStore().putBatch(
+    await webinarPorts().batches.putBatch(
       {
         batchId,
         webinarId,
@@ -776,7 +775,8 @@ describe('webinar', () => {
         '--input-type=module',
         '--eval',
         `const { runInvitationBatch } = await import(${JSON.stringify(new URL('../../functions/webinar/invitations.ts', import.meta.url).href)});
-         await runInvitationBatch(${JSON.stringify(webinarId)}, ${JSON.stringify(batchId)}, { budgetMs: 600_000 });`,
+         const { mailingWebinarPorts } = await import(${JSON.stringify(new URL('../../functions/webinar/composition.ts', import.meta.url).href)});
+         await runInvitationBatch(mailingWebinarPorts(), ${JSON.stringify(webinarId)}, ${JSON.stringify(batchId)}, { budgetMs: 600_000 });`,
       ],
       { env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' }, stdio: 'ignore' },
     );
@@ -994,25 +994,22 @@ describe('webinar', () => {
 
     // A change refused by its condition writes no event: B cancelled as if still waiting (it is not)…
     const c = (await registerPerson(webinarId, person(2, tag))).body;
-    const staleB = { ...(await webinarStore().getRegistration(b.registrationId))!, status: 'waitlisted' as const };
-    const refused = await webinarStore()
-      .cancel(staleB, new Date().toISOString(), [
-        event('RegistrationCancelled', { registrationId: b.registrationId, webinarId, previousStatus: 'waitlisted' }),
-      ])
-      .catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(TransactionRefused);
-    expect((refused as TransactionRefused).refused('registration')).toBe(true);
+    const staleB = { ...(await webinarPorts().webinars.getRegistration(b.registrationId))!, status: 'waitlisted' as const };
+    const cancelled = await webinarPorts().webinars.cancel(staleB, new Date().toISOString(), [
+      event('RegistrationCancelled', { registrationId: b.registrationId, webinarId, previousStatus: 'waitlisted' }),
+    ]);
+    expect(cancelled).toBe(false);
     // …and C promoted when no seat is free.
-    const waitingC = (await webinarStore().getRegistration(c.registrationId))!;
+    const waitingC = (await webinarPorts().webinars.getRegistration(c.registrationId))!;
     expect(
-      await webinarStore().promote(waitingC, new Date().toISOString(), [
+      await webinarPorts().webinars.promote(waitingC, new Date().toISOString(), [
         event('RegistrationPromoted', { registrationId: c.registrationId, webinarId }),
       ]),
     ).toBe('full');
     // An event that is not valid stops its change: C stays waiting, the counters untouched.
     const counters = await rawItem(webinarKey(webinarId));
     await expect(
-      webinarStore().promote(waitingC, new Date().toISOString(), [
+      webinarPorts().webinars.promote(waitingC, new Date().toISOString(), [
         event('RegistrationPromoted', { registrationId: c.registrationId } as never),
       ]),
     ).rejects.toThrow();
@@ -1027,10 +1024,10 @@ describe('webinar', () => {
     const tag = `sweep-${unique()}`;
     for (let i = 0; i < 2; i++) await registerPerson(webinarId, person(i, tag));
     // Writers that took a seat, and a ticket, and died before storing their registrations.
-    expect(await webinarStore().takeSeat(webinarId, new Date().toISOString())).toEqual({ outcome: 'seat' });
+    expect(await webinarPorts().webinars.takeSeat(webinarId, new Date().toISOString())).toEqual({ outcome: 'seat' });
     const waiting = (await registerPerson(webinarId, person(2, tag))).body;
     expect(waiting).toMatchObject({ status: 'waitlisted', position: 1 });
-    expect((await webinarStore().takeTicket(webinarId, new Date().toISOString())).outcome).toBe('ticket');
+    expect((await webinarPorts().webinars.takeTicket(webinarId, new Date().toISOString())).outcome).toBe('ticket');
     const view = async () => (await callRoute(getWebinar, 'GET /webinars/{webinarId}', { path: { webinarId } })).body;
     expect(await view()).toMatchObject({ seatsLeft: 0, waiting: 2 });
 

@@ -1,10 +1,11 @@
 // GET /webinars/{webinarId}/registrations: every registration, as JSON or (Accept: text/csv) CSV.
 import { httpHandler, json } from '../../shared/http.js';
+import { webinarPorts } from '../composition.js';
 import { registrationsCsv } from '../domain.js';
 import { registrationList } from '../queries.js';
 
 export const handler = httpHandler('GET /webinars/{webinarId}/registrations', async ({ path, event }) => {
-  const list = await registrationList(path.webinarId);
+  const list = await registrationList(webinarPorts(), path.webinarId);
   if (/\btext\/csv\b/i.test(event.headers?.accept ?? '')) {
     return {
       statusCode: 200,

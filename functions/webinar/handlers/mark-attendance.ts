@@ -1,8 +1,8 @@
 // POST /webinars/{webinarId}/attendance: a coordinator marks who attended (or did not).
-import { now } from '../../shared/clock.js';
 import { httpHandler, json } from '../../shared/http.js';
+import { webinarPorts } from '../composition.js';
 import { markAttendance } from '../use-cases.js';
 
 export const handler = httpHandler('POST /webinars/{webinarId}/attendance', async ({ path, body }) => {
-  return json(200, await markAttendance(path.webinarId, body, now()));
+  return json(200, await markAttendance(webinarPorts(), path.webinarId, body));
 });

@@ -1,13 +1,13 @@
 // POST /webinars/{webinarId}/registrations: register; a seat while any is left, else the waiting list.
 import type { RegisterResponse } from '../../../schemas/api/webinars.js';
-import { now } from '../../shared/clock.js';
 import { config } from '../../shared/config.js';
 import { httpHandler, json } from '../../shared/http.js';
+import { webinarPorts } from '../composition.js';
 import { cancelUrl } from '../domain.js';
 import { register } from '../use-cases.js';
 
 export const handler = httpHandler('POST /webinars/{webinarId}/registrations', async ({ path, body }) => {
-  const { created, registration, position } = await register(path.webinarId, body, now());
+  const { created, registration, position } = await register(webinarPorts(), path.webinarId, body);
   const response: RegisterResponse = {
     registrationId: registration.registrationId,
     status: registration.status,

@@ -5,7 +5,9 @@ import {
   assertCanMarkAttendance,
   assertCanRegister,
   changedWebinar,
+  checkedIdempotencyKey,
   dueNotices,
+  idempotentWebinarId,
   invitationRecipients,
   newWebinar,
   registrationsCsv,
@@ -207,5 +209,23 @@ describe('progress and export', () => {
     expect(row).toBe(
       `r1,"Virtanen, ""Maija""",m@example.fi,fi,"'=HYPERLINK(""x"")",confirmed,,true,false,${now.toISOString()},,,`,
     );
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('names one webinar per round, coordinator and key', () => {
+    const id = idempotentWebinarId('r1', 'kaisa@example.fi', 'k');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(idempotentWebinarId('r1', 'kaisa@example.fi', 'k')).toBe(id);
+    expect(
+      new Set([idempotentWebinarId('r2', 'kaisa@example.fi', 'k'), idempotentWebinarId('r1', 'x@example.fi', 'k'), id]).size,
+    ).toBe(3);
+  });
+  it('takes 1 to 200 visible ASCII characters, and refuses others naming the header', () => {
+    expect(checkedIdempotencyKey(undefined)).toBeUndefined();
+    expect(checkedIdempotencyKey('a1b2-c3')).toBe('a1b2-c3');
+    for (const bad of ['', 'a b', 'x'.repeat(201), 'ä']) {
+      expect(() => checkedIdempotencyKey(bad)).toThrow(ValidationError);
+    }
   });
 });
