@@ -54,12 +54,12 @@ export async function runBurst(options: BurstOptions = {}): Promise<BurstResult>
   });
   try {
     // Imported after the stack has set the environment the handlers read.
-    const { webinarStore } = await import('../functions/webinar/store-instance.js');
+    const { webinarPorts } = await import('../functions/webinar/composition.js');
     const { handler } = await import('../functions/webinar/handlers/register.js');
     const webinarId = `bench-${Date.now().toString(36)}`;
     const startsAt = Date.now() + 7 * 24 * 3600_000;
     // Straight to the store, with no WebinarCreated: the bench measures registrations only.
-    await webinarStore().putNewWebinar(
+    await webinarPorts().webinars.putNewWebinar(
       {
         webinarId,
         roundId: 'bench',

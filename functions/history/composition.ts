@@ -1,26 +1,34 @@
 // The composition root of the history handlers: the history store and the aggregates' own stores, bound to the table.
 import { intakeStore } from '../intake/store-instance.js';
 import { config } from '../shared/config.js';
-import { tutoringStore } from '../tutoring/store-instance.js';
-import { webinarStore } from '../webinar/store-instance.js';
+import { DynamoEngagementStore } from '../stores/engagements.js';
+import { DynamoTutorStore } from '../stores/tutors.js';
+import { DynamoWebinarStore } from '../stores/webinars.js';
 import { HistoryStore } from './store.js';
 import type { HistoryPorts } from './use-cases.js';
 
 let ports: HistoryPorts | undefined;
 
 export function historyPorts(): HistoryPorts {
-  ports ??= {
-    history: new HistoryStore(config.tableName()),
+  ports ??= bind(config.tableName());
+  return ports;
+}
+
+function bind(table: string): HistoryPorts {
+  const engagements = new DynamoEngagementStore(table);
+  const tutors = new DynamoTutorStore(table);
+  const webinars = new DynamoWebinarStore(table);
+  return {
+    history: new HistoryStore(table),
     subjects: {
       roundExists: async (roundId) => (await intakeStore().getRound(roundId)) !== undefined,
       applicationExists: async (applicationId) => (await intakeStore().getApplication(applicationId)) !== undefined,
-      webinarExists: async (webinarId) => (await webinarStore().getWebinar(webinarId)) !== undefined,
+      webinarExists: async (webinarId) => (await webinars.getWebinar(webinarId)) !== undefined,
       engagement: async (engagementId) => {
-        const engagement = await tutoringStore().getEngagement(engagementId);
+        const engagement = await engagements.getEngagement(engagementId);
         return engagement ? (engagement.tutorId ? { tutorId: engagement.tutorId } : {}) : undefined;
       },
-      tutorIdByEmail: async (email) => (await tutoringStore().tutorByEmail(email))?.tutorId,
+      tutorIdByEmail: async (email) => (await tutors.tutorByEmail(email))?.tutorId,
     },
   };
-  return ports;
 }

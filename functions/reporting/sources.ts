@@ -7,8 +7,9 @@ import { intakeStore } from '../intake/store-instance.js';
 import { dynamo } from '../shared/aws.js';
 import { decode } from '../shared/items.js';
 import { logKey } from '../shared/keys.js';
-import { tutoringStore } from '../tutoring/store-instance.js';
-import { webinarStore } from '../webinar/store-instance.js';
+import { DynamoEngagementStore } from '../stores/engagements.js';
+import { DynamoTutorStore } from '../stores/tutors.js';
+import { DynamoWebinarStore } from '../stores/webinars.js';
 import type { ReportSources } from './use-cases.js';
 
 /** The facts of a session log that the picture counts. */
@@ -21,6 +22,9 @@ const LoggedSessionFacts = z.object({
 });
 
 export function storeSources(tableName: string): ReportSources {
+  const engagements = new DynamoEngagementStore(tableName);
+  const tutors = new DynamoTutorStore(tableName);
+  const webinars = new DynamoWebinarStore(tableName);
   return {
     round: (roundId) => intakeStore().getRound(roundId),
     async applicationFacts(applicationId) {
@@ -29,7 +33,7 @@ export function storeSources(tableName: string): ReportSources {
       return { municipality: application.municipality, language: application.language, appliedThemes: application.themes };
     },
     async engagementRef(engagementId) {
-      const engagement = await tutoringStore().getEngagement(engagementId);
+      const engagement = await engagements.getEngagement(engagementId);
       return engagement ? { roundId: engagement.roundId, applicationId: engagement.applicationId } : undefined;
     },
     async sessionLog(engagementId, meetingId, version) {
@@ -37,11 +41,11 @@ export function storeSources(tableName: string): ReportSources {
       const { Item } = await dynamo().send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }));
       return decode(LoggedSessionFacts, Item);
     },
-    webinar: (webinarId) => webinarStore().getWebinar(webinarId),
-    registration: (registrationId) => webinarStore().getRegistration(registrationId),
+    webinar: (webinarId) => webinars.getWebinar(webinarId),
+    registration: (registrationId) => webinars.getRegistration(registrationId),
     async tutorNames(tutorIds) {
-      const tutors = await Promise.all([...new Set(tutorIds)].map((id) => tutoringStore().getTutor(id)));
-      return new Map(tutors.filter((t) => t !== undefined).map((t) => [t.tutorId, t.name]));
+      const found = await Promise.all([...new Set(tutorIds)].map((id) => tutors.getTutor(id)));
+      return new Map(found.filter((t) => t !== undefined).map((t) => [t.tutorId, t.name]));
     },
   };
 }

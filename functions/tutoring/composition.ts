@@ -12,7 +12,7 @@ import { sesMailer } from '../shared/mailer.js';
 import { succeeds } from '../shared/transactions.js';
 import { DynamoEngagementStore } from '../stores/engagements.js';
 import { DynamoTutorStore } from '../stores/tutors.js';
-import type { NotifyingPorts, RoundsAndApplications } from './ports.js';
+import type { NotifyingPorts, RoundsAndApplications, TutoringPorts } from './ports.js';
 
 /**
  * FOR THE LEAD: this write belongs to the applications store (functions/stores/applications.ts, e.g.
@@ -40,17 +40,26 @@ const roundsAndApplications: RoundsAndApplications = {
   markApplicationCompleted,
 };
 
-let ports: NotifyingPorts | undefined;
+let ports: TutoringPorts | undefined;
+let notifying: NotifyingPorts | undefined;
 
-/** The ports of every tutoring handler (the notifying ones use the mailer too). */
-export function tutoringPorts(): NotifyingPorts {
+/** The ports of every tutoring handler. */
+export function tutoringPorts(): TutoringPorts {
   ports ??= {
     tutors: new DynamoTutorStore(config.tableName()),
     engagements: new DynamoEngagementStore(config.tableName()),
     intake: roundsAndApplications,
     clock: systemClock,
-    mailer: sesMailer,
     newId: randomUUID,
   };
   return ports;
+}
+
+/**
+ * The ports of the handlers that mail: the same, with SES. Apart, so that only their bundles carry
+ * the SES client (and only their functions may send; test/infra/bundling.test.ts checks it).
+ */
+export function notifyingPorts(): NotifyingPorts {
+  notifying ??= { ...tutoringPorts(), mailer: sesMailer };
+  return notifying;
 }

@@ -15,7 +15,8 @@ import { dynamo } from '../../functions/shared/aws.js';
 import { advanceClock, resetClock } from '../../functions/shared/clock.js';
 import { event, eventParts, type PendingEvent } from '../../functions/shared/outbox.js';
 import { transact } from '../../functions/shared/transactions.js';
-import { tutoringStore } from '../../functions/tutoring/store-instance.js';
+import { DynamoEngagementStore } from '../../functions/stores/engagements.js';
+import { config } from '../../functions/shared/config.js';
 import type { Actor } from '../../schemas/events/stored.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { callRoute, coordinatorClaims } from '../support/invoke.js';
@@ -97,7 +98,7 @@ describe('history and retention', () => {
     const old = await roundWithApplication('091');
     const current = await roundWithApplication('092');
     const engagementId = old.applicationId;
-    await tutoringStore().createEngagement({
+    await new DynamoEngagementStore(config.tableName()).createEngagement({
       engagementId,
       applicationId: old.applicationId,
       roundId: old.roundId,

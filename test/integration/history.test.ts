@@ -13,7 +13,8 @@ import { withCorrelation } from '../../functions/shared/correlation.js';
 import { event, eventParts, type PendingEvent } from '../../functions/shared/outbox.js';
 import { transact } from '../../functions/shared/transactions.js';
 import { handler as createTutor } from '../../functions/tutoring/handlers/create-tutor.js';
-import { tutoringStore } from '../../functions/tutoring/store-instance.js';
+import { DynamoEngagementStore } from '../../functions/stores/engagements.js';
+import { config } from '../../functions/shared/config.js';
 import { handler as createWebinar } from '../../functions/webinar/handlers/create-webinar.js';
 import type { Actor } from '../../schemas/events/stored.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -21,7 +22,13 @@ import { callRoute, coordinatorClaims } from '../support/invoke.js';
 
 let harness: Harness;
 const coordinator = coordinatorClaims('kaisa@example.fi');
-const tutorClaims = (email: string) => ({ sub: `sub-${email}`, email, email_verified: 'true', 'cognito:groups': '[tutors]', token_use: 'id' });
+const tutorClaims = (email: string) => ({
+  sub: `sub-${email}`,
+  email,
+  email_verified: 'true',
+  'cognito:groups': '[tutors]',
+  token_use: 'id',
+});
 const unique = () => Math.random().toString(36).slice(2, 10);
 const hour = 3600_000;
 
@@ -224,7 +231,7 @@ describe('history', () => {
       tutorIds.push(tutor.body.tutorId);
     }
     const engagementId = applicationId;
-    const created = await tutoringStore().createEngagement({
+    const created = await new DynamoEngagementStore(config.tableName()).createEngagement({
       engagementId,
       applicationId,
       roundId,
