@@ -19,6 +19,7 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { envNames } from '../functions/shared/config.js';
+import { userPoolIdEnv } from '../functions/shared/staff-accounts.js';
 import { coordinatorEmailsEnv } from '../functions/tutoring/coordinators.js';
 import { AlarmsStack } from './alarms.js';
 import {
@@ -54,6 +55,9 @@ export function tableActionsOf(handlerId: HandlerId): string[] {
   const called = tableGrantOf(handlerId);
   return readsOnly(handlerId) ? called.filter((action) => tableReadActions.includes(action)) : [...called];
 }
+
+/** What the need `manage-tutor-accounts` may do, on the user pool only (functions/shared/staff-accounts.ts calls exactly these). */
+export const tutorAccountActions = ['cognito-idp:AdminGetUser', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup'];
 
 export interface StatelessStackProps extends StackProps {
   readonly stateful: StatefulResources;
@@ -131,6 +135,10 @@ export class StatelessStack extends Stack {
         }),
       ],
     });
+    const manageTutorAccounts = new PolicyStatement({
+      actions: tutorAccountActions,
+      resources: [userPool.userPoolArn],
+    });
     const tableGrant = (handlerId: HandlerId) =>
       new PolicyStatement({
         actions: tableActionsOf(handlerId),
@@ -150,6 +158,12 @@ export class StatelessStack extends Stack {
           // addresses are no secret (the mails name them).
           [coordinatorEmailsEnv]: coordinatorEmails.valueAsString,
         },
+      },
+      // POST /tutors makes sure the tutor can sign in: the user (with Cognito's invitation) and its
+      // group. Only these three calls, only on this pool: no deleting, disabling or changing users.
+      'manage-tutor-accounts': {
+        grant: (fn) => fn.addToRolePolicy(manageTutorAccounts),
+        environment: { [userPoolIdEnv]: userPool.userPoolId },
       },
     };
 

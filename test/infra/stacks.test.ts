@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { envNames } from '../../functions/shared/config.js';
 import { coordinatorEmailsEnv } from '../../functions/tutoring/coordinators.js';
 import { capabilityOf } from '../../infra/capability-stack.js';
-import { coordinatorEmailsPattern, tableActionsOf, tableReadActions } from '../../infra/stateless-stack.js';
+import { userPoolIdEnv } from '../../functions/shared/staff-accounts.js';
+import { coordinatorEmailsPattern, tableActionsOf, tableReadActions, tutorAccountActions } from '../../infra/stateless-stack.js';
 import { sources } from '../../schemas/events/catalogue.js';
 import { handlerTag } from '../../infra/names.js';
 import { eventBusName } from '../../infra/stateful-stack.js';
@@ -174,6 +175,7 @@ describe('stateless stack', () => {
                 [coordinatorEmailsEnv]: { Ref: 'CoordinatorEmails' },
               }
             : {}),
+          ...(needs.includes('manage-tutor-accounts') ? { [userPoolIdEnv]: imported(stateful.resources.userPool.userPoolId) } : {}),
           ...(bearerHandlers.has(handlerId) ? bearerVariables : {}),
         },
       });
@@ -253,7 +255,7 @@ describe('stateless stack', () => {
     });
 
     it('every handler: exactly its log group, its own table actions and the actions of its needs', () => {
-      const byNeed = { 'send-email': ['ses:SendEmail'] };
+      const byNeed = { 'send-email': ['ses:SendEmail'], 'manage-tutor-accounts': tutorAccountActions };
       // Every function: its log group and the table actions its code calls (infra/table-grants.ts).
       // Event and schedule handlers also send to their own dead-letter queue (the wiring tests
       // check which queue). Nothing else but the needs.
@@ -274,9 +276,35 @@ describe('stateless stack', () => {
         // Nobody may describe, batch-write or drop more than its code asks for; no grant is empty.
         expect(tableActionsOf(handlerId).length).toBeGreaterThan(0);
       }
-      // The wiring table does use both needs, so the checks above are not vacuous.
+      // The wiring table does use every need, so the checks above are not vacuous.
       expect(new Set(allHandlerIds().flatMap(needsOf))).toEqual(new Set(Object.keys(byNeed)));
     });
+  });
+
+  it('lets only create-tutor manage Cognito users: AdminGetUser, AdminCreateUser and AdminAddUserToGroup on the user pool, nothing else', () => {
+    expect(sorted(tutorAccountActions)).toEqual(
+      sorted(['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminGetUser']),
+    );
+    expect((httpRoutes['POST /tutors'] as HttpRoute).needs).toEqual(['manage-tutor-accounts']);
+    const cognitoStatements = [...handlerOfFunction].flatMap(([logicalId, handlerId]) =>
+      statementsOf(logicalId)
+        .filter((s) => [s.Action].flat().some((a) => a.startsWith('cognito-idp:')))
+        .map((statement) => ({ handlerId, statement })),
+    );
+    expect(cognitoStatements).toEqual([
+      {
+        handlerId: 'tutoring/create-tutor',
+        statement: expect.objectContaining({
+          Effect: 'Allow',
+          Action: tutorAccountActions,
+          Resource: imported(stateful.resources.userPool.userPoolArn),
+        }),
+      },
+    ]);
+    const [createTutor] = [...handlerOfFunction].find(([, h]) => h === 'tutoring/create-tutor')!;
+    expect(resources[createTutor]!.Properties!.Environment.Variables[userPoolIdEnv]).toEqual(
+      imported(stateful.resources.userPool.userPoolId),
+    );
   });
 
   it('allows no function events:PutEvents (the outbox pipe puts events), and ses:SendEmail on the sender identity and configuration set only', () => {
