@@ -1,9 +1,10 @@
-// Stateless stack: the HTTP API, the SES configuration set, the forwarders of AWS service events and
+// Stateless stack: the HTTP API's stage and authorizer (the API resource is in the stateful stack, beside
+// the distribution that serves it), the SES configuration set, the forwarders of AWS service events and
 // the alarm topic, with one nested stack per capability holding its functions, routes, event rules,
 // schedules, dead-letter queues and alarms; all built from the wiring table.
-import { CfnOutput, CfnParameter, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CfnStage, CorsHttpMethod, HttpApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpStage, LogGroupLogDestination, type IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
@@ -37,7 +38,16 @@ import { tableGrantOf } from './table-grants.js';
 import { eventBusName, forwardRuleName, handlerTag, ruleName } from './names.js';
 import type { StatefulResources } from './stateful-stack.js';
 import { tableKeys } from './table-definition.js';
-import { eventRules, httpRoutes, readsOnly, type EventRule, type HandlerId, type HttpRoute, type Need, type RouteKey } from './wiring.js';
+import {
+  eventRules,
+  httpRoutes,
+  readsOnly,
+  type EventRule,
+  type HandlerId,
+  type HttpRoute,
+  type Need,
+  type RouteKey,
+} from './wiring.js';
 
 export { forwardRuleName, handlerTag, ruleName };
 
@@ -66,7 +76,8 @@ export interface StatelessStackProps extends StackProps {
 export class StatelessStack extends Stack {
   /** The function of each handler id. */
   readonly functions: ReadonlyMap<HandlerId, NodejsFunction>;
-  readonly api: HttpApi;
+  /** The stateful stack's HTTP API as this stack refers to it; its stage, authorizer and routes are in this stack. */
+  readonly api: IHttpApi;
   /** Nested stack with the alarm topic (the alarms are in the stacks of what they watch). */
   readonly alarms: AlarmsStack;
   /** The pipe from the table's stream to the bus, with its dead-letter queue. */
@@ -77,6 +88,12 @@ export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { table, eventBus, userPool, userPoolClient, site } = props.stateful;
+    // Imported by id, so that what binds to it (the authorizer, the stage) is created in this stack.
+    const api = HttpApi.fromHttpApiAttributes(this, 'HttpApi', {
+      httpApiId: props.stateful.api.apiId,
+      apiEndpoint: props.stateful.api.apiEndpoint,
+    });
+    this.api = api;
 
     const senderEmail = new CfnParameter(this, 'SenderEmail', {
       type: 'String',
@@ -177,28 +194,6 @@ export class StatelessStack extends Stack {
     const bearerEnvironment = { [envNames.jwtIssuer]: jwtIssuer, [envNames.jwtAudience]: jwtAudience };
     const verifiesBearer = handlersVerifyingBearer();
 
-    const api = new HttpApi(this, 'HttpApi', {
-      apiName: 'sparraus',
-      description: 'sparraus HTTP API (routes from infra/wiring.ts)',
-      // The $default stage is added below: only addStage takes access-log and throttle settings.
-      createDefaultStage: false,
-      corsPreflight: {
-        // Only the pages on CloudFront call the API from a browser. (Auth is a bearer token, never a
-        // cookie; the local runtime, local/, serves pages and API from one origin and has no CORS.)
-        allowOrigins: [site.origin],
-        allowMethods: [
-          CorsHttpMethod.GET,
-          CorsHttpMethod.POST,
-          CorsHttpMethod.PATCH,
-          CorsHttpMethod.DELETE,
-          CorsHttpMethod.OPTIONS,
-        ],
-        allowHeaders: ['Content-Type', 'Authorization', 'Accept'],
-        maxAge: Duration.days(1),
-      },
-    });
-    this.api = api;
-
     // The authorizer only proves the token (signature, expiry, audience); each handler checks the
     // role against the token's cognito:groups claim.
     const jwtAuthorizer = new HttpJwtAuthorizer('CognitoJwt', jwtIssuer, {
@@ -214,7 +209,8 @@ export class StatelessStack extends Stack {
       alarms,
       environment: {
         [envNames.tableName]: table.tableName,
-        [envNames.publicUrl]: api.apiEndpoint,
+        // The API as people reach it: through the distribution, under its web ACL (infra/site.ts).
+        [envNames.publicUrl]: site.origin,
         // Links in emails lead to the pages on CloudFront.
         [envNames.pagesUrl]: site.appUrl,
       },
@@ -236,7 +232,8 @@ export class StatelessStack extends Stack {
 
     // --- HTTP API ------------------------------------------------------------------------------
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
-    const stage = api.addStage('DefaultStage', {
+    const stage = new HttpStage(api, 'DefaultStage', {
+      httpApi: api,
       stageName: '$default',
       autoDeploy: true,
       throttle: stageThrottle,
@@ -326,7 +323,10 @@ export class StatelessStack extends Stack {
       });
     }
 
-    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: site.origin,
+      description: "Base URL of the HTTP API: the pages' CloudFront distribution, under its web ACL",
+    });
     new CfnOutput(this, 'SesConfigurationSetNameOutput', { value: configurationSet.configurationSetName });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: alarms.topic.topicArn,

@@ -156,7 +156,6 @@ describe('stateless stack', () => {
   };
 
   it('sets the table, PUBLIC_URL and PAGES_URL everywhere, no bus (commands write their events to the table), the mail settings and coordinator addresses only with send-email, the JWT settings only on acceptsBearer routes', () => {
-    const [apiId] = ofType(resources, 'AWS::ApiGatewayV2::Api')[0]!;
     const [configurationSetId] = ofType(resources, 'AWS::SES::ConfigurationSet')[0]!;
     for (const [logicalId, fn] of functions) {
       const handlerId = handlerOfFunction.get(logicalId)! as HandlerId;
@@ -166,7 +165,10 @@ describe('stateless stack', () => {
         handlerId,
         variables: {
           [envNames.tableName]: imported(stateful.resources.table.tableName),
-          [envNames.publicUrl]: { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] },
+          // The API as people reach it: through the distribution and its web ACL (infra/site.ts).
+          [envNames.publicUrl]: {
+            'Fn::Join': ['', ['https://', imported(stateful.resources.site.distribution.distributionDomainName)]],
+          },
           [envNames.pagesUrl]: expect.anything(),
           ...(needs.includes('send-email')
             ? {
@@ -175,7 +177,9 @@ describe('stateless stack', () => {
                 [coordinatorEmailsEnv]: { Ref: 'CoordinatorEmails' },
               }
             : {}),
-          ...(needs.includes('manage-tutor-accounts') ? { [userPoolIdEnv]: imported(stateful.resources.userPool.userPoolId) } : {}),
+          ...(needs.includes('manage-tutor-accounts')
+            ? { [userPoolIdEnv]: imported(stateful.resources.userPool.userPoolId) }
+            : {}),
           ...(bearerHandlers.has(handlerId) ? bearerVariables : {}),
         },
       });
@@ -250,7 +254,10 @@ describe('stateless stack', () => {
         expect(readsOnly(handlerId)).toBe(true);
         const tableActions = [...actionsOf(handlerId)].filter((a) => a.startsWith('dynamodb:'));
         expect(tableActions.length).toBeGreaterThan(0);
-        expect({ handlerId, writes: tableActions.filter((a) => !tableReadActions.includes(a)) }).toEqual({ handlerId, writes: [] });
+        expect({ handlerId, writes: tableActions.filter((a) => !tableReadActions.includes(a)) }).toEqual({
+          handlerId,
+          writes: [],
+        });
       }
     });
 
@@ -270,7 +277,11 @@ describe('stateless stack', () => {
           beyond: sorted(actions.filter((a) => !isBaseline(a))),
         }).toEqual({
           handlerId,
-          baseline: sorted([...logActions, ...tableActionsOf(handlerId), ...(asyncHandlers.has(handlerId) ? deadLetterActions : [])]),
+          baseline: sorted([
+            ...logActions,
+            ...tableActionsOf(handlerId),
+            ...(asyncHandlers.has(handlerId) ? deadLetterActions : []),
+          ]),
           beyond: sorted(needsOf(handlerId).flatMap((need) => byNeed[need])),
         });
         // Nobody may describe, batch-write or drop more than its code asks for; no grant is empty.
@@ -414,10 +425,14 @@ describe('stateless stack', () => {
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
       DefaultRouteSettings: { ThrottlingBurstLimit: Match.anyValue(), ThrottlingRateLimit: Match.anyValue() },
     });
-    statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      CorsConfiguration: Match.objectLike({ AllowHeaders: Match.arrayWith(['Content-Type', 'Authorization']) }),
+    // On the stateful stack's API (beside the distribution that serves it), as every route is.
+    const apiId = imported(stateful.resources.api.apiId);
+    statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', { ApiId: apiId });
+    for (const [, route] of ofType(resources, 'AWS::ApiGatewayV2::Route')) expect(route.Properties!.ApiId).toEqual(apiId);
+    statelessTemplate.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
+    statelessTemplate.hasOutput('ApiUrl', {
+      Value: { 'Fn::Join': ['', ['https://', imported(stateful.resources.site.distribution.distributionDomainName)]] },
     });
-    statelessTemplate.hasOutput('ApiUrl', {});
   });
 });
 
@@ -491,7 +506,12 @@ describe('alarms (topic in a nested stack, each alarm in the stack of what it wa
     }
     const onFailures = alarms.filter((a) => a.MetricName === 'EmailsFailed');
     expect(onFailures).toHaveLength(1);
-    expect(onFailures[0]).toMatchObject({ Namespace: 'sparraus', Statistic: 'Sum', Threshold: 1, AlarmName: 'sparraus-emails-failed' });
+    expect(onFailures[0]).toMatchObject({
+      Namespace: 'sparraus',
+      Statistic: 'Sum',
+      Threshold: 1,
+      AlarmName: 'sparraus-emails-failed',
+    });
   });
 
   it('has no other alarms, and every alarm notifies the alarm topic under a sparraus- name', () => {

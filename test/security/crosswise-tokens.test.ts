@@ -123,7 +123,9 @@ async function newWebinar(): Promise<string> {
 
 beforeAll(async () => {
   stack = await startTestStack('crosswise');
-  const signIn = await call('POST', '/dev/token', { body: { role: 'coordinator', email: `koordinaattori-${unique()}@example.fi` } });
+  const signIn = await call('POST', '/dev/token', {
+    body: { role: 'coordinator', email: `koordinaattori-${unique()}@example.fi` },
+  });
   coordinator = signIn.body.token as string;
 
   roundId = await openRound();
@@ -256,7 +258,9 @@ describe('an invitation token used on another webinar', () => {
       });
       expect(requested.status).toBe(202);
       await waitFor(
-        async () => (await call('GET', `/webinars/${webinarId}/invitations/${requested.body.batchId}`, { token: coordinator })).body.status === 'done',
+        async () =>
+          (await call('GET', `/webinars/${webinarId}/invitations/${requested.body.batchId}`, { token: coordinator })).body
+            .status === 'done',
         { timeoutMs: 20_000, message: `the invitations of ${webinarId} are sent` },
       );
     }
