@@ -1,7 +1,7 @@
 // The pages on AWS: a private bucket behind CloudFront (SiteHosting, in the stateful stack, because the
 // user pool client's callback URLs need the distribution's address and the stateful stack may not
 // depend on the stateless one), and the built pages with their config.js (SitePagesStack, after the
-// stateless stack, because config.js names the user pool client). The pages live under /app/ as they do
+// stateful stack, because config.js names the hosted UI and its client). The pages live under /app/ as they do
 // locally (web/serve.ts): the bucket holds them under app/, and / redirects to /app/. The HTTP API is
 // served by the same distribution at its own paths (/rounds…, /applications…, as `npm start` serves it
 // beside /app/), so the one web ACL (infra/edge.ts) covers pages and API alike, and the pages call the
@@ -269,7 +269,7 @@ export interface SitePagesProps extends StackProps {
 
 /**
  * The built pages and a config.js for this deployment, copied under app/ and invalidated in CloudFront.
- * A stack of its own (after both others): it names the API and the hosted UI, and keeps
+ * A stack of its own (after the stateful one): it names the hosted UI and its client, and keeps
  * aws-s3-deployment's handler function out of the stateless stack, whose functions are all ours.
  */
 export class SitePagesStack extends Stack {

@@ -38,16 +38,7 @@ import { tableGrantOf } from './table-grants.js';
 import { eventBusName, forwardRuleName, handlerTag, ruleName } from './names.js';
 import type { StatefulResources } from './stateful-stack.js';
 import { tableKeys } from './table-definition.js';
-import {
-  eventRules,
-  httpRoutes,
-  readsOnly,
-  type EventRule,
-  type HandlerId,
-  type HttpRoute,
-  type Need,
-  type RouteKey,
-} from './wiring.js';
+import { eventRules, httpRoutes, readsOnly, type EventRule, type HandlerId, type HttpRoute, type Need, type RouteKey } from './wiring.js';
 
 export { forwardRuleName, handlerTag, ruleName };
 

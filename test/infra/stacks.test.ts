@@ -254,10 +254,7 @@ describe('stateless stack', () => {
         expect(readsOnly(handlerId)).toBe(true);
         const tableActions = [...actionsOf(handlerId)].filter((a) => a.startsWith('dynamodb:'));
         expect(tableActions.length).toBeGreaterThan(0);
-        expect({ handlerId, writes: tableActions.filter((a) => !tableReadActions.includes(a)) }).toEqual({
-          handlerId,
-          writes: [],
-        });
+        expect({ handlerId, writes: tableActions.filter((a) => !tableReadActions.includes(a)) }).toEqual({ handlerId, writes: [] });
       }
     });
 
@@ -277,11 +274,7 @@ describe('stateless stack', () => {
           beyond: sorted(actions.filter((a) => !isBaseline(a))),
         }).toEqual({
           handlerId,
-          baseline: sorted([
-            ...logActions,
-            ...tableActionsOf(handlerId),
-            ...(asyncHandlers.has(handlerId) ? deadLetterActions : []),
-          ]),
+          baseline: sorted([...logActions, ...tableActionsOf(handlerId), ...(asyncHandlers.has(handlerId) ? deadLetterActions : [])]),
           beyond: sorted(needsOf(handlerId).flatMap((need) => byNeed[need])),
         });
         // Nobody may describe, batch-write or drop more than its code asks for; no grant is empty.
