@@ -49,7 +49,8 @@ export function buildApp(props?: AppProps): SparrausApp {
     description: 'sparraus pages: the built pages and their config.js, deployed to the bucket behind CloudFront',
     hosting,
     config: {
-      apiUrl: stateless.api.apiEndpoint,
+      // The API is on the pages' own origin (infra/site.ts apiPathPatterns), as with npm start.
+      apiUrl: '',
       cognito: {
         domain: hostedUiUrl,
         clientId: userPoolClient.userPoolClientId,

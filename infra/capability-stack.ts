@@ -11,8 +11,8 @@ import {
   HttpNoneAuthorizer,
   HttpRoute,
   HttpRouteKey,
-  type HttpApi,
   type HttpMethod,
+  type IHttpApi,
   type IHttpRouteAuthorizer,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -67,7 +67,7 @@ export interface NeedAccess {
 
 /** What the stateless stack shares with every capability stack. */
 export interface CapabilityShared {
-  readonly api: HttpApi;
+  readonly api: IHttpApi;
   readonly jwtAuthorizer: IHttpRouteAuthorizer;
   readonly eventBus: IEventBus;
   readonly alarms: AlarmsStack;

@@ -1,8 +1,11 @@
 // The pages on AWS: a private bucket behind CloudFront (SiteHosting, in the stateful stack, because the
 // user pool client's callback URLs need the distribution's address and the stateful stack may not
 // depend on the stateless one), and the built pages with their config.js (SitePagesStack, after the
-// stateless stack, because config.js names the HTTP API). The pages live under /app/ as they do locally
-// (web/serve.ts): the bucket holds them under app/, and / redirects to /app/.
+// stateful stack, because config.js names the hosted UI and its client). The pages live under /app/ as they do
+// locally (web/serve.ts): the bucket holds them under app/, and / redirects to /app/. The HTTP API is
+// served by the same distribution at its own paths (/rounds…, /applications…, as `npm start` serves it
+// beside /app/), so the one web ACL (infra/edge.ts) covers pages and API alike, and the pages call the
+// API on their own origin, without CORS.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +21,7 @@ import {
   Validations,
   type StackProps,
 } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   AllowedMethods,
   CachePolicy,
@@ -29,16 +33,21 @@ import {
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  OriginSslPolicy,
   PriceClass,
   ResponseHeadersPolicy,
   ViewerProtocolPolicy,
+  type BehaviorOptions,
   type IDistribution,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source, type ISource } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { webRoot } from '../web/build.js';
+import { httpRoutes } from './wiring.js';
 
 /** Where the pages live on the site, as locally (web/serve.ts `appBasePath`, web/index.html `<base>`). */
 export const appBasePath = '/app/';
@@ -46,6 +55,29 @@ export const appBasePath = '/app/';
 const appKeyPrefix = appBasePath.slice(1);
 /** The page the hosted UI returns to (web/src/main.ts reads the tokens there). */
 export const signInPath = `${appBasePath}signin`;
+
+/** CloudFront's default quota of cache behaviours per distribution (the pages' default one not counted). */
+const maxBehaviours = 25;
+
+/**
+ * The distribution's path patterns that go to the HTTP API: one per first path segment of the wiring
+ * table's routes (`/rounds*` takes /rounds and /rounds/…), so the API keeps the paths API.md gives it
+ * and the pages keep /app/ and /, as locally. A pattern reaching into the pages' paths would hide
+ * them behind the API: a route whose first segment starts the pages' base path is refused here.
+ */
+export function apiPathPatterns(routeKeys: readonly string[] = Object.keys(httpRoutes)): string[] {
+  const pages = appBasePath.slice(1, -1);
+  const segments = [...new Set(routeKeys.map((key) => key.split(' ')[1]!.split('/')[1]!))].sort();
+  for (const segment of segments) {
+    if (!segment || /[*?]/.test(segment) || pages.startsWith(segment)) {
+      throw new Error(`An API path starting /${segment} would take the pages' paths (${appBasePath}) on the distribution`);
+    }
+  }
+  if (segments.length > maxBehaviours) {
+    throw new Error(`${segments.length} API path patterns: more than CloudFront's ${maxBehaviours} behaviours a distribution`);
+  }
+  return segments.map((segment) => `/${segment}*`);
+}
 
 /**
  * Viewer-request function: / and /app redirect to /app/; a path under /app/ whose last segment has no
@@ -66,12 +98,16 @@ const viewerRequestCode = `function handler(event) {
 export interface SiteHostingProps {
   /** ARN of the CLOUDFRONT-scope web ACL in front of the distribution (infra/edge.ts). */
   readonly webAclArn: string;
+  /** The HTTP API, served at its own paths (`apiPathPatterns`) by the same distribution. */
+  readonly api: IHttpApi;
+  /** https://<prefix>.auth.<region>.amazoncognito.com: the pages redeem the sign-in code there (web/src/pkce.ts). */
+  readonly hostedUiUrl: string;
 }
 
 export class SiteHosting extends Construct {
   readonly bucket: IBucket;
   readonly distribution: IDistribution;
-  /** https://<distribution domain>, the origin the API's CORS allows. */
+  /** https://<distribution domain>: the pages' origin, and the API's base URL. */
   readonly origin: string;
   /** <origin>/app/, where the pages start. */
   readonly appUrl: string;
@@ -111,16 +147,17 @@ export class SiteHosting extends Construct {
       autoDeleteObjects: true,
     });
 
-    // The pages call the HTTP API (execute-api in this region) and navigate to the hosted UI; no
-    // frames, no third-party scripts. The status page's URL carries the secret token mailed to a
-    // contact, so no referrer ever leaves the site.
+    // The pages call the HTTP API on their own origin, navigate to the hosted UI and redeem the sign-in
+    // code at its token endpoint; no frames, no third-party scripts. The status page's URL carries the
+    // secret token mailed to a contact, so no referrer ever leaves the site. The API's answers get the
+    // same headers (HSTS, nosniff, no framing, no referrer).
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'sparraus pages: CSP, HSTS, no framing, no referrer',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
           contentSecurityPolicy: [
             "default-src 'self'",
-            `connect-src 'self' https://*.execute-api.${Aws.REGION}.amazonaws.com`,
+            `connect-src 'self' ${props.hostedUiUrl}`,
             "img-src 'self' data:",
             "style-src 'self' 'unsafe-inline'",
             "script-src 'self'",
@@ -145,6 +182,26 @@ export class SiteHosting extends Construct {
       code: FunctionCode.fromInline(viewerRequestCode),
     });
 
+    // The API: nothing cached (every answer is personal or live), every method, and everything the
+    // viewer sent except Host (API Gateway routes by its own host name): Authorization, the query
+    // string with its link token, Accept, Accept-Language, x-correlation-id. CloudFront forwards the
+    // Authorization header through an origin request policy only when caching is disabled, as here.
+    const api = new HttpOrigin(`${props.api.apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+    });
+    const apiBehaviour: BehaviorOptions = {
+      origin: api,
+      // Not a redirect: a POST redirected to https would arrive as a GET.
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: headers,
+      // CloudFront compresses only what its cache policy lets it cache; the functions answer small JSON.
+      compress: false,
+    };
+
     const distribution = new Distribution(this, 'Distribution', {
       comment: 'sparraus pages',
       defaultRootObject: 'index.html',
@@ -157,27 +214,23 @@ export class SiteHosting extends Construct {
         functionAssociations: [{ function: viewerRequest, eventType: FunctionEventType.VIEWER_REQUEST }],
         compress: true,
       },
-      // The router's pages have no object of their own: S3 answers 403 through OAC (no ListBucket)
-      // for a missing key, so both go to the app shell, which renders the page or its own 404.
-      errorResponses: [403, 404].map((httpStatus) => ({
-        httpStatus,
-        responseHttpStatus: 200,
-        responsePagePath: `${appBasePath}index.html`,
-        ttl: Duration.seconds(10),
-      })),
+      additionalBehaviors: Object.fromEntries(apiPathPatterns().map((pattern) => [pattern, apiBehaviour])),
+      // No custom error responses: they apply to every behaviour and would turn the API's 403 and 404
+      // into the app shell. The router's pages have no file extension and get index.html from the
+      // viewer-request function; a missing file under /app/ stays S3's 403 (OAC, no ListBucket).
       enableLogging: true,
       logBucket: logs,
       logFilePrefix: 'cloudfront/',
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
-      // AWS WAF with a rate limit per client IP (infra/edge.ts).
+      // AWS WAF with a rate limit per client IP (infra/edge.ts), on the pages and the API alike.
       webAclId: props.webAclArn,
     });
     Validations.of(distribution).acknowledge(
       {
         id: 'AwsSolutions-CFR1',
         reason:
-          'No geo restriction: the pages are public (open rounds, application and status pages, webinar registration) and contacts or tutors may open them from abroad; the API enforces who sees what.',
+          'No geo restriction: the pages and the public API routes are public (open rounds, application and status pages, webinar registration) and contacts or tutors may use them from abroad; the API enforces who sees what.',
       },
       {
         id: 'AwsSolutions-CFR4',
@@ -216,7 +269,7 @@ export interface SitePagesProps extends StackProps {
 
 /**
  * The built pages and a config.js for this deployment, copied under app/ and invalidated in CloudFront.
- * A stack of its own (after both others): it names the API and the hosted UI, and keeps
+ * A stack of its own (after the stateful one): it names the hosted UI and its client, and keeps
  * aws-s3-deployment's handler function out of the stateless stack, whose functions are all ours.
  */
 export class SitePagesStack extends Stack {

@@ -1,5 +1,6 @@
-// Stateful stack: everything that holds data (table, event bus and its archive, the user pool) and the addresses others name (the pages' distribution, the hosted UI); never replaced or destroyed by an update.
+// Stateful stack: everything that holds data (table, event bus and its archive, the user pool) and the addresses others name (the pages' distribution, the HTTP API it serves, the hosted UI); never replaced or destroyed by an update.
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { HttpApi, type IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   AccountRecovery,
   FeaturePlan,
@@ -31,6 +32,11 @@ export interface StatefulResources {
   readonly userPoolClient: IUserPoolClient;
   /** The pages' bucket and distribution (the stateless stack deploys the pages into them). */
   readonly site: SiteHosting;
+  /**
+   * The HTTP API itself, without routes or stage (the stateless stack adds those): here because the
+   * distribution serves it and the distribution is here (the web client's callback URLs name it).
+   */
+  readonly api: IHttpApi;
   /** https://<prefix>.auth.<region>.amazoncognito.com, the hosted UI. */
   readonly hostedUiUrl: string;
 }
@@ -105,15 +111,25 @@ export class StatefulStack extends Stack {
     for (const [role, groupName] of Object.entries(roleGroups)) {
       userPool.addGroup(`Group-${role}`, { groupName, description: `Signed-in ${role}s` });
     }
-    // The pages: bucket and CloudFront distribution (infra/site.ts). Here rather than in the stateless
-    // stack because the web client's callback URLs name the distribution.
-    const site = new SiteHosting(this, 'Site', { webAclArn: props.webAclArn });
-
     // The hosted UI at sparraus-<account id>.auth.<region>.amazoncognito.com: a prefix must be unique
     // in the region, and the account id makes it so without a parameter to choose.
     const hostedUi = userPool.addDomain('HostedUi', {
       cognitoDomain: { domainPrefix: `sparraus-${this.account}` },
     });
+
+    // The HTTP API: only the API resource here, which names nothing of the stateless stack (its routes,
+    // integrations, authorizer and stage are there). Browsers reach it through the distribution on the
+    // pages' own origin, so it has no CORS configuration.
+    const api = new HttpApi(this, 'HttpApi', {
+      apiName: 'sparraus',
+      description: "sparraus HTTP API (routes from infra/wiring.ts), served through the pages' CloudFront distribution",
+      // The $default stage is the stateless stack's: only a stage there can wait for the routes.
+      createDefaultStage: false,
+    });
+
+    // The pages and the API behind one CloudFront distribution (infra/site.ts). Here rather than in the
+    // stateless stack because the web client's callback URLs name the distribution.
+    const site = new SiteHosting(this, 'Site', { webAclArn: props.webAclArn, api, hostedUiUrl: hostedUi.baseUrl() });
 
     // A public (browser) client: no secret; signs in through the hosted UI (OAuth authorization code
     // with PKCE, which a client without a secret must send) and back to the pages on CloudFront.
@@ -134,7 +150,7 @@ export class StatefulStack extends Stack {
       refreshTokenValidity: Duration.days(30),
     });
 
-    this.resources = { table, eventBus, userPool, userPoolClient, site, hostedUiUrl: hostedUi.baseUrl() };
+    this.resources = { table, eventBus, userPool, userPoolClient, site, api, hostedUiUrl: hostedUi.baseUrl() };
 
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'EventBusName', { value: eventBus.eventBusName });

@@ -1,9 +1,10 @@
-// Stateless stack: the HTTP API, the SES configuration set, the forwarders of AWS service events and
+// Stateless stack: the HTTP API's stage and authorizer (the API resource is in the stateful stack, beside
+// the distribution that serves it), the SES configuration set, the forwarders of AWS service events and
 // the alarm topic, with one nested stack per capability holding its functions, routes, event rules,
 // schedules, dead-letter queues and alarms; all built from the wiring table.
-import { CfnOutput, CfnParameter, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CfnStage, CorsHttpMethod, HttpApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpStage, LogGroupLogDestination, type IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
@@ -19,6 +20,7 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { envNames } from '../functions/shared/config.js';
+import { userPoolIdEnv } from '../functions/shared/staff-accounts.js';
 import { coordinatorEmailsEnv } from '../functions/tutoring/coordinators.js';
 import { AlarmsStack } from './alarms.js';
 import {
@@ -55,6 +57,9 @@ export function tableActionsOf(handlerId: HandlerId): string[] {
   return readsOnly(handlerId) ? called.filter((action) => tableReadActions.includes(action)) : [...called];
 }
 
+/** What the need `manage-tutor-accounts` may do, on the user pool only (functions/shared/staff-accounts.ts calls exactly these). */
+export const tutorAccountActions = ['cognito-idp:AdminGetUser', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup'];
+
 export interface StatelessStackProps extends StackProps {
   readonly stateful: StatefulResources;
 }
@@ -62,7 +67,8 @@ export interface StatelessStackProps extends StackProps {
 export class StatelessStack extends Stack {
   /** The function of each handler id. */
   readonly functions: ReadonlyMap<HandlerId, NodejsFunction>;
-  readonly api: HttpApi;
+  /** The stateful stack's HTTP API as this stack refers to it; its stage, authorizer and routes are in this stack. */
+  readonly api: IHttpApi;
   /** Nested stack with the alarm topic (the alarms are in the stacks of what they watch). */
   readonly alarms: AlarmsStack;
   /** The pipe from the table's stream to the bus, with its dead-letter queue. */
@@ -73,6 +79,12 @@ export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { table, eventBus, userPool, userPoolClient, site } = props.stateful;
+    // Imported by id, so that what binds to it (the authorizer, the stage) is created in this stack.
+    const api = HttpApi.fromHttpApiAttributes(this, 'HttpApi', {
+      httpApiId: props.stateful.api.apiId,
+      apiEndpoint: props.stateful.api.apiEndpoint,
+    });
+    this.api = api;
 
     const senderEmail = new CfnParameter(this, 'SenderEmail', {
       type: 'String',
@@ -131,6 +143,10 @@ export class StatelessStack extends Stack {
         }),
       ],
     });
+    const manageTutorAccounts = new PolicyStatement({
+      actions: tutorAccountActions,
+      resources: [userPool.userPoolArn],
+    });
     const tableGrant = (handlerId: HandlerId) =>
       new PolicyStatement({
         actions: tableActionsOf(handlerId),
@@ -151,6 +167,12 @@ export class StatelessStack extends Stack {
           [coordinatorEmailsEnv]: coordinatorEmails.valueAsString,
         },
       },
+      // POST /tutors makes sure the tutor can sign in: the user (with Cognito's invitation) and its
+      // group. Only these three calls, only on this pool: no deleting, disabling or changing users.
+      'manage-tutor-accounts': {
+        grant: (fn) => fn.addToRolePolicy(manageTutorAccounts),
+        environment: { [userPoolIdEnv]: userPool.userPoolId },
+      },
     };
 
     // Bearer tokens are id tokens of the user pool, issued for its web client. The HTTP API's JWT
@@ -162,28 +184,6 @@ export class StatelessStack extends Stack {
     const jwtAudience = userPoolClient.userPoolClientId;
     const bearerEnvironment = { [envNames.jwtIssuer]: jwtIssuer, [envNames.jwtAudience]: jwtAudience };
     const verifiesBearer = handlersVerifyingBearer();
-
-    const api = new HttpApi(this, 'HttpApi', {
-      apiName: 'sparraus',
-      description: 'sparraus HTTP API (routes from infra/wiring.ts)',
-      // The $default stage is added below: only addStage takes access-log and throttle settings.
-      createDefaultStage: false,
-      corsPreflight: {
-        // Only the pages on CloudFront call the API from a browser. (Auth is a bearer token, never a
-        // cookie; the local runtime, local/, serves pages and API from one origin and has no CORS.)
-        allowOrigins: [site.origin],
-        allowMethods: [
-          CorsHttpMethod.GET,
-          CorsHttpMethod.POST,
-          CorsHttpMethod.PATCH,
-          CorsHttpMethod.DELETE,
-          CorsHttpMethod.OPTIONS,
-        ],
-        allowHeaders: ['Content-Type', 'Authorization', 'Accept'],
-        maxAge: Duration.days(1),
-      },
-    });
-    this.api = api;
 
     // The authorizer only proves the token (signature, expiry, audience); each handler checks the
     // role against the token's cognito:groups claim.
@@ -200,7 +200,8 @@ export class StatelessStack extends Stack {
       alarms,
       environment: {
         [envNames.tableName]: table.tableName,
-        [envNames.publicUrl]: api.apiEndpoint,
+        // The API as people reach it: through the distribution, under its web ACL (infra/site.ts).
+        [envNames.publicUrl]: site.origin,
         // Links in emails lead to the pages on CloudFront.
         [envNames.pagesUrl]: site.appUrl,
       },
@@ -222,7 +223,8 @@ export class StatelessStack extends Stack {
 
     // --- HTTP API ------------------------------------------------------------------------------
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
-    const stage = api.addStage('DefaultStage', {
+    const stage = new HttpStage(api, 'DefaultStage', {
+      httpApi: api,
       stageName: '$default',
       autoDeploy: true,
       throttle: stageThrottle,
@@ -312,7 +314,10 @@ export class StatelessStack extends Stack {
       });
     }
 
-    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: site.origin,
+      description: "Base URL of the HTTP API: the pages' CloudFront distribution, under its web ACL",
+    });
     new CfnOutput(this, 'SesConfigurationSetNameOutput', { value: configurationSet.configurationSetName });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: alarms.topic.topicArn,

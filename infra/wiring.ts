@@ -21,8 +21,12 @@ export const roleGroups = { coordinator: 'coordinators', tutor: 'tutors' } as co
  */
 export type HandlerId = `${string}/${string}`;
 
-/** AWS access a handler needs beyond its table: the stack grants exactly these. */
-export type Need = 'send-email';
+/**
+ * AWS access a handler needs beyond its table: the stack grants exactly these. `manage-tutor-accounts`:
+ * create a tutor's user in the Cognito user pool and put it in the tutors' group
+ * (functions/shared/staff-accounts.ts).
+ */
+export type Need = 'send-email' | 'manage-tutor-accounts';
 
 export interface HttpRoute {
   readonly handler: HandlerId;
@@ -79,7 +83,7 @@ export const httpRoutes = {
   },
   'POST /applications/{applicationId}/offer': { handler: 'selection/answer-offer', role: 'public' },
 
-  'POST /tutors': { handler: 'tutoring/create-tutor', role: 'coordinator' },
+  'POST /tutors': { handler: 'tutoring/create-tutor', role: 'coordinator', needs: ['manage-tutor-accounts'] },
   'GET /tutors': { handler: 'tutoring/list-tutors', role: 'coordinator' },
   'PATCH /tutors/{tutorId}': { handler: 'tutoring/update-tutor', role: 'coordinator' },
   'POST /engagements/{engagementId}/tutor': { handler: 'tutoring/assign-tutor', role: 'coordinator' },

@@ -58,16 +58,32 @@ describe('the bench measures what deploys', () => {
 });
 
 describe('needs of the wiring table', () => {
-  // The IAM action each need grants (infra/stateless-stack.ts), as the SDK command that calls it.
-  const commandOf: Record<Need, { client: string; command: string }> = {
-    'send-email': { client: 'sesv2', command: 'SendEmailCommand' },
+  // The IAM actions each need grants (infra/stateless-stack.ts), as the SDK commands that call them.
+  const commandsOf: Record<Need, { client: string; commands: string[] }> = {
+    'send-email': { client: 'sesv2', commands: ['SendEmailCommand'] },
+    'manage-tutor-accounts': {
+      client: 'cognito-identity-provider',
+      commands: ['AdminAddUserToGroupCommand', 'AdminCreateUserCommand', 'AdminGetUserCommand'],
+    },
   };
+  /**
+   * Needs granted before the handler's code uses them: POST /tutors is to call
+   * functions/shared/staff-accounts.ts (issue 12, finding 8) once functions/tutoring/ is rewritten.
+   * When the bundle calls it, the test below says to remove the entry here.
+   */
+  const grantedAhead = new Map<HandlerId, Need>([['tutoring/create-tutor', 'manage-tutor-accounts']]);
 
-  it('each handler bundles exactly the EventBridge and SES commands its needs grant, and no other AWS client', () => {
+  it('each handler bundles exactly the AWS commands its needs grant, and no other AWS client', () => {
     for (const id of allHandlerIds()) {
       const { dynamodb: _table, ...beyondTable } = commandsIn(benched.get(id)!.metafile);
+      const ahead = grantedAhead.get(id);
+      if (ahead) {
+        expect(beyondTable[commandsOf[ahead].client], `${id} now calls ${ahead}: remove it from grantedAhead`).toBeUndefined();
+      }
       const expected: Record<string, string[]> = {};
-      for (const need of needsOf(id)) (expected[commandOf[need].client] ??= []).push(commandOf[need].command);
+      for (const need of needsOf(id).filter((n) => n !== ahead)) {
+        (expected[commandsOf[need].client] ??= []).push(...commandsOf[need].commands);
+      }
       expect({ id, commands: beyondTable }).toEqual({ id, commands: expected });
     }
   });

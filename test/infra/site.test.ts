@@ -1,6 +1,6 @@
 // The pages on AWS: private bucket behind CloudFront with OAC under /app/, the hosted UI and the web
-// client's OAuth settings, the deployment of the built pages with a config.js naming the API and the
-// hosted UI, and the API's CORS allowing the distribution.
+// client's OAuth settings, the deployment of the built pages with a config.js naming the hosted UI, and
+// the API on the pages' own origin (its behaviours and the WAF: edge.test.ts), so without CORS.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AssetStaging } from 'aws-cdk-lib';
@@ -8,11 +8,12 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ofType, referencedId, synthesize } from './template.js';
 
-const { statefulTemplate, siteTemplate, statelessTemplate, resources, site, imported, stateful } = synthesize();
+const { statefulTemplate, siteTemplate, statelessTemplate, site, imported, stateful } = synthesize();
 const statefulResources = statefulTemplate.toJSON().Resources as Record<string, { Type: string; Properties?: any }>;
 const [distributionId, distribution] = ofType(statefulResources, 'AWS::CloudFront::Distribution')[0]!;
 const config = distribution.Properties!.DistributionConfig;
-const siteBucketId = referencedId(config.Origins[0].DomainName, 'RegionalDomainName')!;
+const s3Origin = config.Origins.find((o: { S3OriginConfig?: unknown }) => o.S3OriginConfig);
+const siteBucketId = referencedId(s3Origin.DomainName, 'RegionalDomainName')!;
 const domainName = { 'Fn::GetAtt': [distributionId, 'DomainName'] };
 const https = (suffix: string) => ({ 'Fn::Join': ['', ['https://', domainName, suffix]] });
 
@@ -46,14 +47,16 @@ describe('site bucket and distribution', () => {
   });
 
   it('reads the bucket through Origin Access Control only, which the bucket policy ties to this distribution', () => {
-    expect(config.Origins).toHaveLength(1);
-    const oacId = referencedId(config.Origins[0].OriginAccessControlId, 'Id')!;
+    // The bucket and the API (edge.test.ts); the default behaviour is the bucket's.
+    expect(config.Origins).toHaveLength(2);
+    expect(config.DefaultCacheBehavior.TargetOriginId).toBe(s3Origin.Id);
+    const oacId = referencedId(s3Origin.OriginAccessControlId, 'Id')!;
     expect(statefulResources[oacId]!.Properties!.OriginAccessControlConfig).toMatchObject({
       OriginAccessControlOriginType: 's3',
       SigningBehavior: 'always',
       SigningProtocol: 'sigv4',
     });
-    expect(config.Origins[0].S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
+    expect(s3Origin.S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
     statefulTemplate.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: siteBucketId },
       PolicyDocument: {
@@ -81,15 +84,17 @@ describe('site bucket and distribution', () => {
     expect(security.FrameOptions.FrameOption).toBe('DENY');
     expect(security.ReferrerPolicy.ReferrerPolicy).toBe('no-referrer');
     expect(JSON.stringify(security.ContentSecurityPolicy)).toContain("frame-ancestors 'none'");
+    // Fetches go to the pages' own origin (the API is there too) and to the hosted UI's token endpoint
+    // (web/src/pkce.ts), nowhere else: no execute-api host any more.
+    const csp = JSON.stringify(security.ContentSecurityPolicy.ContentSecurityPolicy);
+    expect(csp).toContain("connect-src 'self' https://");
+    expect(csp).toContain('.amazoncognito.com');
+    expect(csp).not.toContain('execute-api');
     expect(config.Logging.Prefix).toBe('cloudfront/');
   });
 
-  it('falls back to the app shell (/app/index.html, 200) on 403 and 404, as the router needs', () => {
-    expect(config.CustomErrorResponses).toEqual(
-      [403, 404].map((code) =>
-        expect.objectContaining({ ErrorCode: code, ResponseCode: 200, ResponsePagePath: '/app/index.html' }),
-      ),
-    );
+  it("has no custom error responses, which would turn the API's 403 and 404 into the app shell", () => {
+    expect(config.CustomErrorResponses).toBeUndefined();
   });
 
   it('redirects / to /app/ and maps router paths to /app/index.html at the edge, as web/serve.ts does locally', () => {
@@ -139,11 +144,10 @@ describe('hosted UI and web client', () => {
     });
   });
 
-  it('lets only the distribution call the API from a browser', () => {
-    const [, api] = ofType(resources, 'AWS::ApiGatewayV2::Api')[0]!;
-    expect(api.Properties!.CorsConfiguration.AllowOrigins).toEqual([
-      { 'Fn::Join': ['', ['https://', imported(stateful.resources.site.distribution.distributionDomainName)]] },
-    ]);
+  it("serves the API on the pages' origin, so it has no CORS; its authorizer takes the web client's id tokens", () => {
+    const apis = ofType(statefulResources, 'AWS::ApiGatewayV2::Api');
+    expect(apis).toHaveLength(1);
+    expect(apis[0]![1].Properties!.CorsConfiguration).toBeUndefined();
     statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       JwtConfiguration: Match.objectLike({ Audience: [imported(stateful.resources.userPoolClient.userPoolClientId)] }),
     });
@@ -166,7 +170,7 @@ describe('site pages deployment', () => {
     expect(deployment.Properties.SourceObjectKeys).toHaveLength(2);
   });
 
-  it('writes a config.js with the API URL, the hosted UI, the client and the URLs on CloudFront', () => {
+  it('writes a config.js with the API on the same origin, the hosted UI, the client and the URLs on CloudFront', () => {
     const [, markers] = deployment.Properties.SourceMarkers as Record<string, unknown>[];
     const staged = site.node
       .findAll()
@@ -190,9 +194,8 @@ describe('site pages deployment', () => {
     const parsed = JSON.parse(match![1]!) as { apiUrl: string; cognito: Record<string, string> };
     const ref = (token: unknown) => `{{${JSON.stringify(token)}}}`;
     const domain = ref(imported(stateful.resources.site.distribution.distributionDomainName));
-    expect(parsed.apiUrl).toMatch(
-      /^\{\{\{"Fn::ImportValue":"SparrausStateless:ExportsOutputFnGetAttHttpApi[0-9A-F]+ApiEndpoint[0-9A-F]+"\}\}\}$/,
-    );
+    // '' is the pages' own origin, where the distribution serves the API, as npm start does.
+    expect(parsed.apiUrl).toBe('');
     expect(parsed.cognito.domain).toMatch(
       /^https:\/\/\{\{\{"Fn::ImportValue":"SparrausStateful:ExportsOutputRefUserPoolHostedUi[0-9A-F]+"\}\}\}\.auth\.\{\{\{"Ref":"AWS::Region"\}\}\}\.amazoncognito\.com$/,
     );

@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { envNames } from '../../functions/shared/config.js';
 import { coordinatorEmailsEnv } from '../../functions/tutoring/coordinators.js';
 import { capabilityOf } from '../../infra/capability-stack.js';
-import { coordinatorEmailsPattern, tableActionsOf, tableReadActions } from '../../infra/stateless-stack.js';
+import { userPoolIdEnv } from '../../functions/shared/staff-accounts.js';
+import { coordinatorEmailsPattern, tableActionsOf, tableReadActions, tutorAccountActions } from '../../infra/stateless-stack.js';
 import { sources } from '../../schemas/events/catalogue.js';
 import { handlerTag } from '../../infra/names.js';
 import { eventBusName } from '../../infra/stateful-stack.js';
@@ -155,7 +156,6 @@ describe('stateless stack', () => {
   };
 
   it('sets the table, PUBLIC_URL and PAGES_URL everywhere, no bus (commands write their events to the table), the mail settings and coordinator addresses only with send-email, the JWT settings only on acceptsBearer routes', () => {
-    const [apiId] = ofType(resources, 'AWS::ApiGatewayV2::Api')[0]!;
     const [configurationSetId] = ofType(resources, 'AWS::SES::ConfigurationSet')[0]!;
     for (const [logicalId, fn] of functions) {
       const handlerId = handlerOfFunction.get(logicalId)! as HandlerId;
@@ -165,7 +165,10 @@ describe('stateless stack', () => {
         handlerId,
         variables: {
           [envNames.tableName]: imported(stateful.resources.table.tableName),
-          [envNames.publicUrl]: { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] },
+          // The API as people reach it: through the distribution and its web ACL (infra/site.ts).
+          [envNames.publicUrl]: {
+            'Fn::Join': ['', ['https://', imported(stateful.resources.site.distribution.distributionDomainName)]],
+          },
           [envNames.pagesUrl]: expect.anything(),
           ...(needs.includes('send-email')
             ? {
@@ -173,6 +176,9 @@ describe('stateless stack', () => {
                 [envNames.sesConfigurationSet]: { Ref: configurationSetId },
                 [coordinatorEmailsEnv]: { Ref: 'CoordinatorEmails' },
               }
+            : {}),
+          ...(needs.includes('manage-tutor-accounts')
+            ? { [userPoolIdEnv]: imported(stateful.resources.userPool.userPoolId) }
             : {}),
           ...(bearerHandlers.has(handlerId) ? bearerVariables : {}),
         },
@@ -253,7 +259,7 @@ describe('stateless stack', () => {
     });
 
     it('every handler: exactly its log group, its own table actions and the actions of its needs', () => {
-      const byNeed = { 'send-email': ['ses:SendEmail'] };
+      const byNeed = { 'send-email': ['ses:SendEmail'], 'manage-tutor-accounts': tutorAccountActions };
       // Every function: its log group and the table actions its code calls (infra/table-grants.ts).
       // Event and schedule handlers also send to their own dead-letter queue (the wiring tests
       // check which queue). Nothing else but the needs.
@@ -274,9 +280,35 @@ describe('stateless stack', () => {
         // Nobody may describe, batch-write or drop more than its code asks for; no grant is empty.
         expect(tableActionsOf(handlerId).length).toBeGreaterThan(0);
       }
-      // The wiring table does use both needs, so the checks above are not vacuous.
+      // The wiring table does use every need, so the checks above are not vacuous.
       expect(new Set(allHandlerIds().flatMap(needsOf))).toEqual(new Set(Object.keys(byNeed)));
     });
+  });
+
+  it('lets only create-tutor manage Cognito users: AdminGetUser, AdminCreateUser and AdminAddUserToGroup on the user pool, nothing else', () => {
+    expect(sorted(tutorAccountActions)).toEqual(
+      sorted(['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminGetUser']),
+    );
+    expect((httpRoutes['POST /tutors'] as HttpRoute).needs).toEqual(['manage-tutor-accounts']);
+    const cognitoStatements = [...handlerOfFunction].flatMap(([logicalId, handlerId]) =>
+      statementsOf(logicalId)
+        .filter((s) => [s.Action].flat().some((a) => a.startsWith('cognito-idp:')))
+        .map((statement) => ({ handlerId, statement })),
+    );
+    expect(cognitoStatements).toEqual([
+      {
+        handlerId: 'tutoring/create-tutor',
+        statement: expect.objectContaining({
+          Effect: 'Allow',
+          Action: tutorAccountActions,
+          Resource: imported(stateful.resources.userPool.userPoolArn),
+        }),
+      },
+    ]);
+    const [createTutor] = [...handlerOfFunction].find(([, h]) => h === 'tutoring/create-tutor')!;
+    expect(resources[createTutor]!.Properties!.Environment.Variables[userPoolIdEnv]).toEqual(
+      imported(stateful.resources.userPool.userPoolId),
+    );
   });
 
   it('allows no function events:PutEvents (the outbox pipe puts events), and ses:SendEmail on the sender identity and configuration set only', () => {
@@ -386,10 +418,14 @@ describe('stateless stack', () => {
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
       DefaultRouteSettings: { ThrottlingBurstLimit: Match.anyValue(), ThrottlingRateLimit: Match.anyValue() },
     });
-    statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      CorsConfiguration: Match.objectLike({ AllowHeaders: Match.arrayWith(['Content-Type', 'Authorization']) }),
+    // On the stateful stack's API (beside the distribution that serves it), as every route is.
+    const apiId = imported(stateful.resources.api.apiId);
+    statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', { ApiId: apiId });
+    for (const [, route] of ofType(resources, 'AWS::ApiGatewayV2::Route')) expect(route.Properties!.ApiId).toEqual(apiId);
+    statelessTemplate.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
+    statelessTemplate.hasOutput('ApiUrl', {
+      Value: { 'Fn::Join': ['', ['https://', imported(stateful.resources.site.distribution.distributionDomainName)]] },
     });
-    statelessTemplate.hasOutput('ApiUrl', {});
   });
 });
 
@@ -463,7 +499,12 @@ describe('alarms (topic in a nested stack, each alarm in the stack of what it wa
     }
     const onFailures = alarms.filter((a) => a.MetricName === 'EmailsFailed');
     expect(onFailures).toHaveLength(1);
-    expect(onFailures[0]).toMatchObject({ Namespace: 'sparraus', Statistic: 'Sum', Threshold: 1, AlarmName: 'sparraus-emails-failed' });
+    expect(onFailures[0]).toMatchObject({
+      Namespace: 'sparraus',
+      Statistic: 'Sum',
+      Threshold: 1,
+      AlarmName: 'sparraus-emails-failed',
+    });
   });
 
   it('has no other alarms, and every alarm notifies the alarm topic under a sparraus- name', () => {
