@@ -8,7 +8,7 @@ import { handlerEntry, type HandlerId } from '../infra/wiring.js';
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** AWS SDK clients the handlers construct (functions/shared/aws.ts), by package suffix. */
-export const sdkClients = ['dynamodb', 'eventbridge', 'sesv2'] as const;
+export const sdkClients = ['dynamodb', 'eventbridge', 'sesv2', 'cognito-identity-provider'] as const;
 export type SdkClient = (typeof sdkClients)[number];
 
 /** How a floor bundle constructs each client: as functions/shared/aws.ts does, with default config. */
@@ -30,6 +30,11 @@ const clientSource: Record<SdkClient, { imports: string[]; construct: string; cl
     imports: ["import { SESv2Client } from '@aws-sdk/client-sesv2';"],
     construct: 'new SESv2Client({})',
     className: 'SESv2Client',
+  },
+  'cognito-identity-provider': {
+    imports: ["import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';"],
+    construct: 'new CognitoIdentityProviderClient({})',
+    className: 'CognitoIdentityProviderClient',
   },
 };
 

@@ -49,7 +49,13 @@ export function meetingCalendar(invite: CalendarInvite): string {
     status: invite.method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED',
     busyStatus: 'BUSY',
     organizer: { ...invite.organizer, name: calendarName(invite.organizer.name) },
-    attendees: invite.attendees.map((a) => ({ ...a, name: calendarName(a.name), rsvp: true, partstat: 'NEEDS-ACTION', role: 'REQ-PARTICIPANT' })),
+    attendees: invite.attendees.map((a) => ({
+      ...a,
+      name: calendarName(a.name),
+      rsvp: true,
+      partstat: 'NEEDS-ACTION',
+      role: 'REQ-PARTICIPANT',
+    })),
   };
   const { error, value } = createEvent(attributes);
   if (error || !value) throw new Error(`The calendar file could not be made: ${error?.message ?? 'no output'}`, { cause: error });

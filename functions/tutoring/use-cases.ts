@@ -2,6 +2,7 @@
 // extra-meeting requests, completion, withdrawal and the timed reminders. Each one is safe to run
 // again: writes are conditional, and each change writes its events in its own transaction (the
 // outbox), so a change is announced exactly when it commits and a repeat announces nothing again.
+import type { StaffAccounts } from '../shared/staff-accounts.js';
 import { createHash } from 'node:crypto';
 import type {
   ChangeMeetingBody,
@@ -50,15 +51,23 @@ const actorName = (actor: Actor) => (actor.kind === 'coordinator' ? actor.email 
 
 /** Adds a tutor; the same tutor posted again (a retry) answers with the one on record. */
 export async function addTutor(
-  ports: TutoringPorts,
+  ports: TutoringPorts & { staffAccounts: StaffAccounts },
   body: CreateTutorBody,
   by: string,
 ): Promise<{ tutor: Tutor; created: boolean }> {
   const tutor = newTutor(body, { tutorId: ports.newId(), now: ports.clock.now(), createdBy: by });
   const result = await ports.tutors.createTutor(tutor);
-  if (result.outcome === 'created') return { tutor, created: true };
+  // The sign-in account follows the roster entry, also when the same tutor is posted again, so a
+  // retry after a failed account call heals it (ensureTutor is safe to run twice).
+  if (result.outcome === 'created') {
+    await ports.staffAccounts.ensureTutor({ email: tutor.email, name: tutor.name });
+    return { tutor, created: true };
+  }
   const existing = await ports.tutors.getTutor(result.tutorId);
-  if (existing && sameTutor(existing, body)) return { tutor: existing, created: false };
+  if (existing && sameTutor(existing, body)) {
+    await ports.staffAccounts.ensureTutor({ email: existing.email, name: existing.name });
+    return { tutor: existing, created: false };
+  }
   throw new ConflictError(
     `A tutor with the email ${tutor.email} is already on the roster (${result.tutorId}); change it with PATCH`,
     {

@@ -12,6 +12,7 @@ import type { Tutor } from '../../../functions/tutoring/domain.js';
 import { notifyMeeting } from '../../../functions/tutoring/meeting-notifications.js';
 import { notifyEngagementCompleted, notifyTutorAssigned } from '../../../functions/tutoring/notifications.js';
 import type { NotifyingPorts, RoundsAndApplications } from '../../../functions/tutoring/ports.js';
+import type { StaffAccounts } from '../../../functions/shared/staff-accounts.js';
 import {
   actorOf,
   addTutor,
@@ -121,7 +122,9 @@ let engagements: MemoryEngagementStore;
 let intake: MemoryIntake;
 let clock: TestClock;
 let mailer: MemoryMailer;
-let ports: NotifyingPorts;
+let ports: NotifyingPorts & { staffAccounts: StaffAccounts };
+/** The sign-in accounts the use cases asked for, in order. */
+let accounts: string[];
 let ids: number;
 
 beforeEach(() => {
@@ -133,7 +136,14 @@ beforeEach(() => {
   clock = new TestClock();
   mailer = new MemoryMailer();
   ids = 0;
-  ports = { tutors, engagements, intake, clock, mailer, newId: () => `id-${++ids}` };
+  accounts = [];
+  const staffAccounts: StaffAccounts = {
+    ensureTutor: async ({ email }) => (
+      accounts.push(email),
+      accounts.indexOf(email) === accounts.length - 1 ? 'created' : 'existed'
+    ),
+  };
+  ports = { tutors, engagements, intake, clock, mailer, staffAccounts, newId: () => `id-${++ids}` };
 });
 
 const coordinator: Caller = { role: 'coordinator', email: 'kaisa@example.fi', subject: 's' };
@@ -172,6 +182,8 @@ describe('the roster', () => {
     const again = await addTutor(ports, tutorBody(), 'kaisa@example.fi');
     expect(again).toEqual({ created: false, tutor: first.tutor });
     expect(await roster(ports)).toHaveLength(1);
+    // Each time, the sign-in account is made sure of: a retry heals a failed first call.
+    expect(accounts).toEqual(['tuuli@example.fi', 'tuuli@example.fi']);
   });
 
   it('refuses another person under an email on the roster (tutor_email_taken)', async () => {
@@ -180,6 +192,7 @@ describe('the roster', () => {
       name: 'ConflictError',
       code: 'tutor_email_taken',
     });
+    expect(accounts).toEqual(['tuuli@example.fi']);
   });
 
   it('changes a tutor, moving the email; no change is no write; another tutor’s email is refused', async () => {
