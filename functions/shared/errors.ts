@@ -1,13 +1,20 @@
 // The error family of the system. Each error knows its HTTP status and stable code; the HTTP stack
 // maps them in one place (http.ts). Anything that is not an AppError is a fault and is rethrown.
-import type { ErrorIssue } from '../../schemas/api/errors.js';
+// Issues carry their English message; the HTTP stack says it in the caller's language (error-messages.ts).
+/** One problem with a request: `code` is stable (pages translate it); without one it answers as `invalid`. */
+export interface Issue {
+  path: string;
+  message: string;
+  code?: string;
+  params?: Record<string, unknown>;
+}
 
 export abstract class AppError extends Error {
   abstract readonly status: number;
   abstract readonly code: string;
-  readonly issues?: ErrorIssue[];
+  readonly issues?: Issue[];
 
-  constructor(message: string, options?: { cause?: unknown; issues?: ErrorIssue[] }) {
+  constructor(message: string, options?: { cause?: unknown; issues?: Issue[] }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     if (options?.issues) this.issues = options.issues;
