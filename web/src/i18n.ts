@@ -39,6 +39,11 @@ export function t(key: TextKey, vars: Record<string, string | number> = {}): str
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
+/** Whether the pages have a text for `key` (for keys built from API codes). */
+export function hasKey(key: string): key is TextKey {
+  return key in en;
+}
+
 /** For keys built from API values (statuses, kinds): falls back to the value itself. */
 export function tValue(prefix: string, value: string): string {
   const key = `${prefix}.${value}`;

@@ -113,7 +113,13 @@ function statusLinkForm(roundId: string): HTMLFormElement {
     label: t('statusLink.title'),
     submitLabel: t('statusLink.submit'),
     fields: [
-      { name: 'municipalityCode', label: t('apply.municipalityCode'), hint: t('apply.municipalityCodeHint'), required: true, inputType: 'text' },
+      {
+        name: 'municipalityCode',
+        label: t('apply.municipalityCode'),
+        hint: t('apply.municipalityCodeHint'),
+        required: true,
+        inputType: 'text',
+      },
       { name: 'email', label: t('apply.contactEmail'), required: true, inputType: 'email', autocomplete: 'email' },
     ],
     send: (body) => call('POST', `/rounds/${enc(roundId)}/status-link`, { body }),

@@ -2,19 +2,14 @@
 import type { EngagementView, MeetingView } from '../../../schemas/api/engagements.js';
 import { call } from '../api.js';
 import { facts, h, notice, replaceChildren, table, type Child } from '../dom.js';
-import { form, messageFor, toLocalInput } from '../forms.js';
+import { form, helsinkiDayAt, messageFor } from '../forms.js';
 import { formatDateTime, t, tValue } from '../i18n.js';
 import { refresh, type ViewContext } from '../router.js';
 
 const enc = encodeURIComponent;
 
-/** Tomorrow at 10:00 local time: a sensible first suggestion for a meeting. */
-function tomorrowAtTen(): string {
-  const date = new Date();
-  date.setDate(date.getDate() + 1);
-  date.setHours(10, 0, 0, 0);
-  return toLocalInput(date);
-}
+/** Tomorrow at 10:00 Helsinki time: a sensible first suggestion for a meeting. */
+const tomorrowAtTen = (): string => helsinkiDayAt(1, 10);
 
 /** Re-renders, then says what happened under the heading (a status message, announced). */
 async function afterAction(message: string): Promise<void> {
