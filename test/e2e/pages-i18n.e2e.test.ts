@@ -52,10 +52,10 @@ const tokenFor = async (role: 'coordinator' | 'tutor', email: string) =>
   (await api<{ token: string }>('POST', '/dev/token', { role, email })).token;
 
 /** A page in `lang`, signed in with `token` when given, the browser in `timezoneId`. */
-async function open(path: string, lang: 'fi' | 'sv' | 'en', token?: string, timezoneId?: string): Promise<Page> {
+async function open(path: string, lang: 'fi' | 'sv' | 'en', token?: string, timezoneId?: string, width = 1100): Promise<Page> {
   const context = await browser.newContext({
     locale: lang === 'sv' ? 'sv-FI' : 'fi-FI',
-    viewport: { width: 1100, height: 900 },
+    viewport: { width, height: 900 },
     ...(timezoneId ? { timezoneId } : {}),
   });
   context.setDefaultTimeout(10_000);
@@ -249,6 +249,35 @@ describe.skipIf(!hasChromium)('pages in the user’s language and the round’s 
       await stranger.context().close();
     });
   }
+
+  it('at 375 px nothing sticks out sideways, scrolling tables take keyboard focus, dates and numbers read well', async () => {
+    for (const [path, token] of [
+      [`coordinator/rounds/${roundId}`, coordinatorToken],
+      ['coordinator', coordinatorToken],
+      ['tutor', tutorToken],
+      [statusPath, undefined],
+      ['', undefined],
+    ] as const) {
+      for (const lang of ['fi', 'sv'] as const) {
+        const page = await open(path, lang, token, undefined, 375);
+        const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+        expect(overflow, `${path} in ${lang} at 375 px`).toBeLessThanOrEqual(0);
+        const unfocusable = await page.evaluate(
+          `[...document.querySelectorAll('.table-scroll')].filter((el) => el.tabIndex !== 0 || !el.getAttribute('aria-label')).length`,
+        );
+        expect(unfocusable, `${path}: scrolling tables are focusable and named`).toBe(0);
+        // No ambiguous numeric dates ("09/01/2027"), no decimal point in fi/sv hours.
+        const text = (await page.locator('#main').textContent()) ?? '';
+        expect(text).not.toMatch(/\b\d{1,2}\/\d{1,2}\/\d{4}\b/);
+        expect(text).not.toMatch(/\d\.\d+ h\b/);
+        await page.context().close();
+      }
+    }
+    // The tutor's card names the round.
+    const tutor = await open('tutor', 'fi', tutorToken);
+    await tutor.getByText(`Syksy ${unique}`).first().waitFor();
+    await tutor.context().close();
+  });
 
   it('a browser in UTC schedules 10:00 Helsinki time, labelled so', async () => {
     const page = await open('coordinator', 'en', coordinatorToken, 'UTC');

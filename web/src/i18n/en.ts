@@ -313,6 +313,7 @@ export const en = {
   'code.payload_too_large': 'What you sent is too large.',
   'code.service_unavailable': 'The service is not available just now. Please try again shortly.',
   'time.helsinki': 'Helsinki time',
+  'tutor.round': 'Round',
 };
 
 export type Dict = { [K in keyof typeof en]: string };

@@ -315,4 +315,5 @@ export const fi: Dict = {
   'code.payload_too_large': 'Lähetetty tieto on liian suuri.',
   'code.service_unavailable': 'Palvelu ei ole juuri nyt käytettävissä. Yritä hetken kuluttua uudelleen.',
   'time.helsinki': 'Suomen aikaa',
+  'tutor.round': 'Kierros',
 };

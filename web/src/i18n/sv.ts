@@ -315,4 +315,5 @@ export const sv: Dict = {
   'code.payload_too_large': 'Det du skickade är för stort.',
   'code.service_unavailable': 'Tjänsten är inte tillgänglig just nu. Försök igen om en stund.',
   'time.helsinki': 'Helsingforstid',
+  'tutor.round': 'Omgång',
 };
