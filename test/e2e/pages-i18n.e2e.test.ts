@@ -3,15 +3,14 @@
 // own checks, and on Finnish and Swedish pages no English text appears, each message beside its
 // field; the bad-link and not-on-the-roster pages are translated; and a browser in UTC schedules
 // in Helsinki time. Headless Debian Chromium through playwright-core, as pages.e2e.test.ts.
-import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.js';
 import { buildWeb } from '../../web/build.js';
+import { chromiumPath, hasChromium, launchChromium } from '../support/chromium.js';
 import { startTestStack } from '../support/harness.js';
 
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
 if (!hasChromium) console.warn(`pages-i18n.e2e: skipped: ${chromiumPath} is missing (apt-get install -y chromium)`);
 
 const unique = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -24,6 +23,17 @@ const hour = 3_600_000;
  */
 const englishWords =
   /\b(the|is|are|must|expected|invalid|input|received|required|too|small|big|characters?|field|unknown|after|before|value|valid|cannot|please|enter|choose|request|not)\b/i;
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's violations on the page as it stands (rule id, impact and the first offending nodes). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axePath });
+  const violations = (await page.evaluate(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))`,
+  )) as { id: string; nodes: string[] }[];
+  return violations.map((v) => `${v.id}: ${v.nodes.join(', ')}`);
+}
 
 let stack: LocalStack;
 let browser: Browser;
@@ -52,7 +62,7 @@ const tokenFor = async (role: 'coordinator' | 'tutor', email: string) =>
   (await api<{ token: string }>('POST', '/dev/token', { role, email })).token;
 
 /** A page in `lang`, signed in with `token` when given, the browser in `timezoneId`. */
-async function open(path: string, lang: 'fi' | 'sv' | 'en', token?: string, timezoneId?: string, width = 1100): Promise<Page> {
+async function open(path: string, lang: 'fi' | 'sv' | 'en', token?: string, timezoneId?: string, width = 1280): Promise<Page> {
   const context = await browser.newContext({
     locale: lang === 'sv' ? 'sv-FI' : 'fi-FI',
     viewport: { width, height: 900 },
@@ -113,6 +123,7 @@ async function everyFormSpeaks(page: Page, lang: 'fi' | 'sv'): Promise<number> {
       // Something was said: the form's problems, or what it did.
       expect(texts.length, `${page.url()} form ${index} (${fill}) answered`).toBeGreaterThan(0);
       for (const text of texts) expect(text, `${page.url()} form ${index} (${fill}) in ${lang}`).not.toMatch(englishWords);
+      expect(await axeViolations(page), `axe on ${page.url()} form ${index} (${fill})`).toEqual([]);
       const form = page.locator('#main form').nth(index);
       if (
         (await form.locator('.error-summary').count()) > 0 &&
@@ -133,19 +144,7 @@ describe.skipIf(!hasChromium)('pages in the user’s language and the round’s 
   beforeAll(async () => {
     await buildWeb({ quiet: true });
     stack = await startTestStack('e2e-pages-i18n');
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
 
     // A round with an application, a tutor assigned to it, a meeting held and a webinar, through the API.
     coordinatorToken = await tokenFor('coordinator', `coordinator-${unique}@example.fi`);
@@ -260,8 +259,12 @@ describe.skipIf(!hasChromium)('pages in the user’s language and the round’s 
     ] as const) {
       for (const lang of ['fi', 'sv'] as const) {
         const page = await open(path, lang, token, undefined, 375);
+        expect(await axeViolations(page), `axe on ${path} in ${lang} at 375 px`).toEqual([]);
         const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
-        expect(overflow, `${path} in ${lang} at 375 px`).toBeLessThanOrEqual(0);
+        const wide = await page.evaluate(`[...document.querySelectorAll('body *')]
+          .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+          .filter((el) => !el.closest('.table-scroll')).slice(-3).map((el) => el.tagName + '.' + el.className + ' ' + (el.textContent || '').slice(0, 40))`);
+        expect(overflow, `${path} in ${lang} at 375 px: ${JSON.stringify(wide)}`).toBeLessThanOrEqual(0);
         const unfocusable = await page.evaluate(
           `[...document.querySelectorAll('.table-scroll')].filter((el) => el.tabIndex !== 0 || !el.getAttribute('aria-label')).length`,
         );
