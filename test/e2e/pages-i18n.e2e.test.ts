@@ -64,7 +64,8 @@ const tokenFor = async (role: 'coordinator' | 'tutor', email: string) =>
 /** A page in `lang`, signed in with `token` when given, the browser in `timezoneId`. */
 async function open(path: string, lang: 'fi' | 'sv' | 'en', token?: string, timezoneId?: string, width = 1280): Promise<Page> {
   const context = await browser.newContext({
-    locale: lang === 'sv' ? 'sv-FI' : 'fi-FI',
+    // An English browser: the page's own language must win over the browser's Accept-Language.
+    locale: 'en-GB',
     viewport: { width, height: 900 },
     ...(timezoneId ? { timezoneId } : {}),
   });
