@@ -38,7 +38,12 @@ export class UnauthorizedError extends AppError {
 
 export class ForbiddenError extends AppError {
   readonly status = 403;
-  readonly code = 'forbidden';
+  readonly code: string;
+  /** `code` names the refusal where a page says more than "no access" (e.g. `not_on_roster`). */
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, options);
+    this.code = options?.code ?? 'forbidden';
+  }
 }
 
 /** A staff token whose email the user pool has not verified: nobody may act under that address. */
@@ -49,7 +54,11 @@ export class EmailNotVerifiedError extends AppError {
 
 export class NotFoundError extends AppError {
   readonly status = 404;
-  readonly code = 'not_found';
+  readonly code: string;
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, options);
+    this.code = options?.code ?? 'not_found';
+  }
 }
 
 export class ConflictError extends AppError {

@@ -99,7 +99,7 @@ function failurePage(error: unknown, query: URLSearchParams): Child[] {
   if (query.has('token') && (status === 401 || status === 403 || status === 404)) {
     return [h('h1', {}, t('error.badLinkTitle')), notice(t('error.badLink'), 'error')];
   }
-  if (status === 403 && currentSession()?.role === 'tutor') {
+  if (status === 403 && (error as ApiError).code !== 'email_not_verified' && currentSession()?.role === 'tutor') {
     return [h('h1', {}, t('error.notOnRosterTitle')), notice(t('error.notOnRoster'), 'error')];
   }
   if (status === 401) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '../../../functions/shared/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../../functions/shared/errors.js';
 import { languageOf } from '../../../functions/shared/error-messages.js';
 import { httpHandler, json, toIssues } from '../../../functions/shared/http.js';
 import { ApplyBody } from '../../../schemas/api/applications.js';
@@ -28,6 +28,14 @@ const codesOf = (schema: { safeParse(input: unknown): { error?: unknown } }, inp
       { code: issue.code, params: issue.params },
     ]),
   );
+
+describe('error codes', () => {
+  it('a use case may name its refusal; the class code otherwise', () => {
+    expect(new ForbiddenError('x', { code: 'not_on_roster' }).code).toBe('not_on_roster');
+    expect(new ForbiddenError('x').code).toBe('forbidden');
+    expect(new NotFoundError('x').code).toBe('not_found');
+  });
+});
 
 describe('languageOf', () => {
   it.each([
