@@ -2,6 +2,7 @@
 // and an index. Each takes a parsed request and returns a status and a JSON body.
 import * as z from 'zod';
 import { advanceClock, now, setClock } from '../functions/shared/clock.js';
+import { codeOf } from '../functions/shared/error-messages.js';
 import { issuerPath, jwksPath, type LocalAuth } from './auth.js';
 import { parseDuration } from './duration.js';
 import type { LocalEventBus } from './event-bus.js';
@@ -214,5 +215,5 @@ function errorMessage(error: unknown): string {
 }
 
 function toIssues(error: z.ZodError) {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), ...codeOf(issue), message: issue.message }));
 }

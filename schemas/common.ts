@@ -34,23 +34,29 @@ const controlCharactersButLineBreaks = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const wellFormed = (value: string) => !loneSurrogate.test(value) && !value.includes('\uFFFD');
 
-function checkedText(max: number, min: number, forbidden: RegExp, message: string) {
+function checkedText(max: number, min: number, forbidden: RegExp, message: string, code: string) {
   return z
     .string()
     .trim()
     .min(min)
     .max(max)
-    .refine(wellFormed, { message: 'must be valid Unicode text' })
-    .refine((value) => !forbidden.test(value), { message });
+    .refine(wellFormed, { message: 'must be valid Unicode text', params: { code: 'not_unicode' } })
+    .refine((value) => !forbidden.test(value), { message, params: { code } });
 }
 
 /** One line of text, trimmed: `min` to `max` characters, no control characters. */
 export const singleLine = (max: number, min = 1) =>
-  checkedText(max, min, controlCharacters, 'must be a single line without control characters');
+  checkedText(max, min, controlCharacters, 'must be a single line without control characters', 'single_line');
 
 /** Text that may span lines, trimmed: at most `max` characters; line breaks and tabs, no other control characters. */
 export const multiLine = (max: number, min = 0) =>
-  checkedText(max, min, controlCharactersButLineBreaks, 'must not contain control characters other than line breaks and tabs');
+  checkedText(
+    max,
+    min,
+    controlCharactersButLineBreaks,
+    'must not contain control characters other than line breaks and tabs',
+    'control_characters',
+  );
 
 // Links people give us (meeting and webinar join links, recordings, feedback forms) end up as `href`
 // in emails and as URL in calendar files. One type for all of them, so that what the API accepts the
@@ -87,7 +93,7 @@ export const Link = z
   .transform((value, ctx) => {
     const link = normalisedLink(value.trim());
     if (link === undefined) {
-      ctx.addIssue({ code: 'custom', message: linkMessage });
+      ctx.addIssue({ code: 'custom', message: linkMessage, params: { code: 'invalid_link' } });
       return z.NEVER;
     }
     return link;

@@ -1,13 +1,20 @@
 // The error family of the system. Each error knows its HTTP status and stable code; the HTTP stack
 // maps them in one place (http.ts). Anything that is not an AppError is a fault and is rethrown.
-import type { ErrorIssue } from '../../schemas/api/errors.js';
+// Issues carry their English message; the HTTP stack says it in the caller's language (error-messages.ts).
+/** One problem with a request: `code` is stable (pages translate it); without one it answers as `invalid`. */
+export interface Issue {
+  path: string;
+  message: string;
+  code?: string;
+  params?: Record<string, unknown>;
+}
 
 export abstract class AppError extends Error {
   abstract readonly status: number;
   abstract readonly code: string;
-  readonly issues?: ErrorIssue[];
+  readonly issues?: Issue[];
 
-  constructor(message: string, options?: { cause?: unknown; issues?: ErrorIssue[] }) {
+  constructor(message: string, options?: { cause?: unknown; issues?: Issue[] }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     if (options?.issues) this.issues = options.issues;
@@ -31,7 +38,12 @@ export class UnauthorizedError extends AppError {
 
 export class ForbiddenError extends AppError {
   readonly status = 403;
-  readonly code = 'forbidden';
+  readonly code: string;
+  /** `code` names the refusal where a page says more than "no access" (e.g. `not_on_roster`). */
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, options);
+    this.code = options?.code ?? 'forbidden';
+  }
 }
 
 /** A staff token whose email the user pool has not verified: nobody may act under that address. */
@@ -42,7 +54,11 @@ export class EmailNotVerifiedError extends AppError {
 
 export class NotFoundError extends AppError {
   readonly status = 404;
-  readonly code = 'not_found';
+  readonly code: string;
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, options);
+    this.code = options?.code ?? 'not_found';
+  }
 }
 
 export class ConflictError extends AppError {

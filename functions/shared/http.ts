@@ -3,10 +3,11 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import type { ErrorBody, ErrorIssue } from '../../schemas/api/errors.js';
+import type { ErrorBody } from '../../schemas/api/errors.js';
 import { routeContracts, type RouteContract, type RouteContracts } from '../../schemas/api/routes.js';
 import { httpRoutes, roleGroups, type HttpRoute, type RouteKey } from '../../infra/wiring.js';
 import { isServiceUnavailable } from './aws.js';
+import { codeOf, errorMessage, languageOf, localiseIssues, type MessageLanguage } from './error-messages.js';
 import { withActor } from './actor.js';
 import { verifyBearer } from './bearer.js';
 import { correlationId, withCorrelation } from './correlation.js';
@@ -20,6 +21,7 @@ import {
   UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
+  type Issue,
 } from './errors.js';
 import { logger } from './logger.js';
 
@@ -132,14 +134,17 @@ function readJsonBody(event: HttpEvent): unknown {
   }
   if (text.trim() === '') {
     throw new InvalidJsonError('The body is empty; a JSON object is required', {
-      issues: [{ path: '', message: 'a JSON object is required' }],
+      issues: [{ path: '', code: 'invalid_json', message: 'a JSON object is required' }],
     });
   }
   try {
     return JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new InvalidJsonError('The body is not valid JSON', { cause: error, issues: [{ path: '', message: detail }] });
+    throw new InvalidJsonError('The body is not valid JSON', {
+      cause: error,
+      issues: [{ path: '', code: 'invalid_json', message: detail }],
+    });
   }
 }
 
@@ -152,7 +157,7 @@ function decodeUtf8(bytes: Buffer): string {
   } catch (error) {
     throw new InvalidJsonError('The body is not valid UTF-8', {
       cause: error,
-      issues: [{ path: '', message: 'the body must be UTF-8 encoded text' }],
+      issues: [{ path: '', code: 'not_utf8', message: 'the body must be UTF-8 encoded text' }],
     });
   }
 }
@@ -161,26 +166,28 @@ function parseWith<S extends z.ZodType | undefined>(schema: S, input: unknown): 
   if (!schema) return undefined;
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new ValidationError('The request is not valid', { cause: result.error, issues: toIssues(result.error) });
+  throw new ValidationError('The request is not valid', { cause: result.error, issues: toIssues(result.error, input) });
 }
 
-/** zod issues as API.md's `issues`: dotted paths (`contact.email`, `themes.0`). */
-export function toIssues(error: z.ZodError): ErrorIssue[] {
+/** zod issues as API.md's `issues`: dotted paths (`contact.email`, `themes.0`), stable codes, English messages. */
+export function toIssues(error: z.ZodError, input?: unknown): (Issue & { code: string })[] {
   return error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
+    const coded = arguments.length > 1 ? codeOf(issue, input) : codeOf(issue);
     if (issue.code === 'unrecognized_keys') {
-      return { path, message: `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}` };
+      return { path, ...coded, message: `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}` };
     }
-    return { path, message: issue.message };
+    return { path, ...coded, message: issue.message };
   });
 }
 
-function errorBody(error: AppError): ErrorBody {
+/** The error body in the language the caller asked for (Accept-Language; English by default). */
+export function errorBody(error: AppError, language: MessageLanguage = 'en'): ErrorBody {
   return {
     error: {
       code: error.code,
-      message: error.message,
-      ...(error.issues ? { issues: error.issues } : {}),
+      message: errorMessage(error.code, error.status, error.message, language),
+      ...(error.issues ? { issues: localiseIssues(error.issues, language) } : {}),
     },
   };
 }
@@ -195,7 +202,12 @@ function jsonErrors(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, Context
     }
     if (!(error instanceof AppError)) return; // middy rethrows it
     const headers: Record<string, string> = error.status === 503 ? { 'retry-after': '5' } : {};
-    request.response = json(error.status, errorBody(error), headers);
+    const language = languageOf(request.event.headers?.['accept-language']);
+    request.response = json(error.status, errorBody(error, language), {
+      ...headers,
+      'content-language': language,
+      vary: 'accept-language',
+    });
   };
   return { onError: jsonErrorsOnError };
 }

@@ -40,13 +40,19 @@ export const ChangeMeetingBody = z
   .superRefine((body, context) => {
     const changes = (['startsAt', 'durationMinutes', 'joinUrl'] as const).filter((k) => body[k] !== undefined);
     if (body.status && changes.length > 0) {
-      context.addIssue({ code: 'custom', path: ['status'], message: `cancel on its own, without ${changes.join(', ')}` });
+      context.addIssue({
+        code: 'custom',
+        path: ['status'],
+        message: `cancel on its own, without ${changes.join(', ')}`,
+        params: { code: 'cancel_alone', others: changes },
+      });
     }
     if (!body.status && changes.length === 0) {
       context.addIssue({
         code: 'custom',
         path: [],
         message: 'name startsAt, durationMinutes or joinUrl to reschedule, or status: "cancelled"',
+        params: { code: 'nothing_to_change' },
       });
     }
   });

@@ -12,7 +12,7 @@ export const encodeHistoryCursor = (eventPosition: string) => Buffer.from(eventP
 export const HistoryCursor = z.string().transform((cursor, ctx) => {
   const decoded = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   if (!position.test(decoded)) {
-    ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned as `next`' });
+    ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned as `next`', params: { code: 'invalid_cursor' } });
     return z.NEVER;
   }
   return decoded;

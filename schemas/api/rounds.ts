@@ -42,6 +42,7 @@ export const CreateRoundBody = z
   .refine((r) => Date.parse(r.closesAt) > Date.parse(r.opensAt), {
     path: ['closesAt'],
     message: 'must be after opensAt',
+    params: { code: 'not_after', other: 'opensAt' },
   });
 export type CreateRoundBody = z.infer<typeof CreateRoundBody>;
 
@@ -81,7 +82,10 @@ export const RoundList = z.object({ rounds: z.array(RoundView) });
 export const UpdateRoundBody = z
   .strictObject({ ...roundFields, nextRoundId: Id.nullable() })
   .partial()
-  .refine((r) => Object.keys(r).length > 0, { message: 'name at least one field to change' });
+  .refine((r) => Object.keys(r).length > 0, {
+    message: 'name at least one field to change',
+    params: { code: 'nothing_to_change' },
+  });
 export type UpdateRoundBody = z.infer<typeof UpdateRoundBody>;
 
 export const SelectionBody = z.discriminatedUnion('policy', [

@@ -26,7 +26,10 @@ export type CreateTutorBody = z.infer<typeof CreateTutorBody>;
 export const UpdateTutorBody = z
   .strictObject(tutorFields)
   .partial()
-  .refine((t) => Object.keys(t).length > 0, { message: 'name at least one field to change' });
+  .refine((t) => Object.keys(t).length > 0, {
+    message: 'name at least one field to change',
+    params: { code: 'nothing_to_change' },
+  });
 export type UpdateTutorBody = z.infer<typeof UpdateTutorBody>;
 
 export const TutorPath = z.object({ tutorId: Id });

@@ -10,10 +10,20 @@ const Languages = z.array(Language).min(1).max(3);
 
 const timesInOrder = (w: { startsAt?: string; endsAt?: string; registrationClosesAt?: string }, ctx: z.RefinementCtx) => {
   if (w.startsAt && w.endsAt && Date.parse(w.endsAt) <= Date.parse(w.startsAt)) {
-    ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after startsAt' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['endsAt'],
+      message: 'must be after startsAt',
+      params: { code: 'not_after', other: 'startsAt' },
+    });
   }
   if (w.startsAt && w.registrationClosesAt && Date.parse(w.registrationClosesAt) > Date.parse(w.startsAt)) {
-    ctx.addIssue({ code: 'custom', path: ['registrationClosesAt'], message: 'must be at or before startsAt' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['registrationClosesAt'],
+      message: 'must be at or before startsAt',
+      params: { code: 'too_late', other: 'startsAt' },
+    });
   }
 };
 
@@ -50,7 +60,13 @@ export const UpdateWebinarBody = z
   })
   .partial()
   .superRefine((w, ctx) => {
-    if (Object.keys(w).length === 0) ctx.addIssue({ code: 'custom', path: [], message: 'name at least one field to change' });
+    if (Object.keys(w).length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'name at least one field to change',
+        params: { code: 'nothing_to_change' },
+      });
     timesInOrder(w, ctx);
   });
 export type UpdateWebinarBody = z.infer<typeof UpdateWebinarBody>;

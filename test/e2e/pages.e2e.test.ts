@@ -1,7 +1,6 @@
 // Browser tests: headless Debian Chromium (playwright-core, never a downloaded browser) walks the
 // lifecycle through the pages served at /app/ by the local stack, and keeps a screenshot of each page
 // in test-results/screenshots/. Skipped, with a message, where /usr/bin/chromium is missing.
-import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -9,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { createIsolatedTable, readInbox, waitFor } from '../../local/testing.js';
 import { buildWeb } from '../../web/build.js';
+import { chromiumPath, hasChromium, launchChromium } from '../support/chromium.js';
 
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
 if (!hasChromium) {
   console.warn(`pages.e2e: skipped: ${chromiumPath} is missing (apt-get install -y chromium; .ci/run does this in CI)`);
 }
@@ -78,20 +76,7 @@ describe.skipIf(!hasChromium)('pages in headless Chromium', { timeout: 60_000 },
       retry: { attempts: 3, baseDelayMs: 10 },
       quiet: true,
     });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      // No background traffic: this machine's network is closed and Chromium would keep trying.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     // English pages, so the test reads one language; a separate check switches to Swedish.
     const options = { locale: 'en-GB', viewport: { width: 1100, height: 900 }, acceptDownloads: true };
     [coordinator, tutor, visitor] = await Promise.all([

@@ -469,7 +469,7 @@ describe('webinar', () => {
     const tag = `bad-${unique()}`;
     const badEmail = await registerPerson(webinarId, { ...person(1, tag), email: 'not-an-email' });
     expect(badEmail.status).toBe(400);
-    expect(badEmail.body.error.issues).toEqual([{ path: 'email', message: 'must be a valid email address' }]);
+    expect(badEmail.body.error.issues).toEqual([{ path: 'email', code: 'invalid_email', message: 'must be a valid email address' }]);
     const noConsent = await registerPerson(webinarId, { ...person(1, tag), consent: undefined });
     expect(noConsent.status).toBe(400);
     expect(noConsent.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['consent']);

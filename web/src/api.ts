@@ -1,6 +1,7 @@
 // The HTTP API client: JSON in and out, the bearer token when signed in, and API.md's error body
 // turned into an ApiError that keeps `issues` for the forms.
 import type { ErrorIssue } from '../../schemas/api/errors.js';
+import { lang } from './i18n.js';
 import { currentSession, signOutLocally } from './session.js';
 
 export class ApiError extends Error {
@@ -30,7 +31,8 @@ interface CallOptions {
 async function send(method: string, path: string, options: CallOptions): Promise<Response> {
   const query = Object.entries(options.query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined);
   const url = `${apiBase()}${path}${query.length ? `?${new URLSearchParams(query)}` : ''}`;
-  const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
+  // The API's messages in the page's language, for what the pages do not translate by code themselves.
+  const headers: Record<string, string> = { accept: options.accept ?? 'application/json', 'accept-language': lang() };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const session = currentSession();
   if (options.auth && session) headers.authorization = `Bearer ${session.token}`;

@@ -7,7 +7,8 @@ let chartCounter = 0;
 export function barChart(title: string, bars: { label: string; value: number }[]): SVGElement {
   const id = `chart${++chartCounter}`;
   const rowHeight = 28;
-  const labelWidth = 160;
+  // Wide enough for the longest label ("Siirretty seuraavalle kierrokselle"), at about 7.5 px a character.
+  const labelWidth = Math.min(320, Math.max(160, Math.ceil(Math.max(0, ...bars.map((bar) => bar.label.length)) * 7.5) + 16));
   const barWidth = 320;
   const max = Math.max(1, ...bars.map((bar) => bar.value));
   const height = bars.length * rowHeight + 8;
@@ -38,7 +39,7 @@ export function barChart(title: string, bars: { label: string; value: number }[]
           height: rowHeight - 8,
           rx: 3,
         }),
-        s('text', { x: labelWidth + width + 6, y: y + 17 }, String(bar.value)),
+        s('text', { x: labelWidth + width + 6, y: y + 17 }, bar.value.toLocaleString(document.documentElement.lang || 'fi')),
       );
     }),
   );

@@ -79,7 +79,8 @@ export function facts(rows: [string, Child][]): HTMLDListElement {
 export function table(caption: string, headers: string[], rows: Child[][]): HTMLElement {
   return h(
     'div',
-    { class: 'table-scroll' },
+    // A region that scrolls sideways on narrow screens: focusable, so the keyboard can scroll it.
+    { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': caption },
     h(
       'table',
       {},

@@ -4,7 +4,7 @@
 import type { ErrorIssue } from '../../schemas/api/errors.js';
 import { ApiError } from './api.js';
 import { announce, h, type Child } from './dom.js';
-import { t } from './i18n.js';
+import { hasKey, lang, t, type TextKey } from './i18n.js';
 
 /** How a field's text becomes JSON. `list`: comma-separated; `lines`: one item per line. */
 export type FieldType = 'text' | 'number' | 'datetime' | 'list' | 'lines' | 'boolean' | 'choices';
@@ -110,23 +110,74 @@ function field(formId: string, spec: FieldSpec): HTMLElement {
   return h(
     'div',
     { class: 'field', 'data-field': spec.name, 'data-type': type },
-    h('label', { for: id }, spec.label, requiredMark),
+    h('label', { for: id }, spec.label, type === 'datetime' ? ` (${t('time.helsinki')})` : null, requiredMark),
     hint,
     control,
     error,
   );
 }
 
-/** `datetime-local` has no zone: the browser's own offset is added, giving ISO 8601 with offset. */
-export function toIsoWithOffset(local: string): string {
-  const date = new Date(local);
-  return Number.isNaN(date.getTime()) ? local : date.toISOString();
+// Times are entered and shown in the round's zone, Europe/Helsinki (API.md's default), whatever zone
+// the browser is in: a tutor travelling or a browser set to UTC still schedules 10:00 Helsinki time.
+export const roundZone = 'Europe/Helsinki';
+
+const wallClock = new Intl.DateTimeFormat('en-GB', {
+  timeZone: roundZone,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** The wall-clock fields of `date` in Helsinki. */
+function helsinkiFields(date: Date): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+  const parts = Object.fromEntries(wallClock.formatToParts(date).map((part) => [part.type, Number(part.value)]));
+  return {
+    year: parts.year!,
+    month: parts.month!,
+    day: parts.day!,
+    hour: parts.hour!,
+    minute: parts.minute!,
+    second: parts.second!,
+  };
 }
 
-/** A Date as a `datetime-local` value in the browser's zone. */
+/** Helsinki's offset from UTC at `date`, in minutes (+120 in winter, +180 in summer). */
+function helsinkiOffset(date: Date): number {
+  const f = helsinkiFields(date);
+  const asUtc = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
+  return Math.round((asUtc - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** A `datetime-local` value, read as Helsinki wall-clock time, as ISO 8601 with Helsinki's offset. */
+export function toIsoWithOffset(local: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
+  if (!match) return local;
+  const [year, month, day, hour, minute, second = '00'] = match.slice(1) as [string, string, string, string, string, string?];
+  const wall = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
+  // The offset at the moment meant; asked twice so that a time next to a DST change gets its own.
+  const offset = helsinkiOffset(new Date(wall - helsinkiOffset(new Date(wall)) * 60_000));
+  const pad = (n: number) => String(Math.abs(n)).padStart(2, '0');
+  const sign = offset < 0 ? '-' : '+';
+  return `${year}-${month}-${day}T${hour}:${minute}:${second}${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
+}
+
+/** A moment as a `datetime-local` value in Helsinki time. */
 export function toLocalInput(date: Date): string {
+  const f = helsinkiFields(date);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  return `${f.year}-${pad(f.month)}-${pad(f.day)}T${pad(f.hour)}:${pad(f.minute)}`;
+}
+
+/** `hour`:00 Helsinki time, `days` days from today's date in Helsinki, as a `datetime-local` value. */
+export function helsinkiDayAt(days: number, hour: number, from: Date = new Date()): string {
+  const today = helsinkiFields(from);
+  const date = new Date(Date.UTC(today.year, today.month - 1, today.day + days));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}T${pad(hour)}:00`;
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -186,7 +237,39 @@ function clearErrors(form: HTMLFormElement): void {
   }
 }
 
-/** The field an issue path concerns: `themes.0` → `themes`, `contact.email` → `contact.email`. */
+/** A field's label as the form shows it (without the required mark), for messages that name it. */
+function labelOf(form: HTMLFormElement, name: string): string | undefined {
+  const wrapper = form.querySelector<HTMLElement>(`[data-field="${CSS.escape(name)}"]`);
+  return (
+    wrapper
+      ?.querySelector('label, legend')
+      ?.textContent?.replace(/\s*\*$/, '')
+      .trim() || undefined
+  );
+}
+
+/**
+ * An API issue in the page's language, from its stable code and params; never the API's English.
+ * `form` lets a message name another field by its label (`not_after` {other: 'opensAt'}).
+ */
+export function issueText(issue: ErrorIssue, form?: HTMLFormElement): string {
+  const params = issue.params ?? {};
+  const origin = params.origin;
+  const isList = origin === 'array' || origin === 'set';
+  let key = `issue.${issue.code}`;
+  if (issue.code === 'too_small') key = isList ? 'issue.too_small_list' : origin === 'string' ? 'issue.too_short' : key;
+  if (issue.code === 'too_big') key = isList ? 'issue.too_big_list' : key;
+  if (issue.code === 'invalid_type' && (params.expected === 'number' || params.expected === 'int'))
+    key = 'issue.invalid_type_number';
+  const vars: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value === 'number') vars[name] = value.toLocaleString(lang());
+    else if (typeof value === 'string') vars[name] = (name === 'other' && form && labelOf(form, value)) || value;
+  }
+  return t(hasKey(key) ? key : 'issue.invalid', vars);
+}
+
+/** The field an issue path concerns: `themes.0` → `themes`; `municipality` → its first field `municipality.name`. */
 function wrapperFor(form: HTMLFormElement, path: string): HTMLElement | undefined {
   const parts = path.split('.').filter(Boolean);
   for (let length = parts.length; length > 0; length--) {
@@ -194,7 +277,8 @@ function wrapperFor(form: HTMLFormElement, path: string): HTMLElement | undefine
     const wrapper = form.querySelector<HTMLElement>(`[data-field="${CSS.escape(name)}"]`);
     if (wrapper) return wrapper;
   }
-  return undefined;
+  if (parts.length === 0) return undefined;
+  return form.querySelector<HTMLElement>(`[data-field^="${CSS.escape(`${parts.join('.')}.`)}"]`) ?? undefined;
 }
 
 /** Puts each issue next to its field and an alert summary (with links to the fields) at the top. */
@@ -203,18 +287,20 @@ export function showIssues(form: HTMLFormElement, message: string, issues: Error
   const items: Child[] = [];
   let first: HTMLElement | undefined;
   for (const issue of issues) {
+    const text = issueText(issue, form);
     const wrapper = wrapperFor(form, issue.path);
     if (!wrapper) {
-      items.push(h('li', {}, issue.path ? `${issue.path}: ${issue.message}` : issue.message));
+      items.push(h('li', {}, text));
       continue;
     }
     wrapper.classList.add('has-error');
     const error = wrapper.querySelector('.field-error')!;
-    error.textContent = error.textContent ? `${error.textContent} ${issue.message}` : issue.message;
+    if (error.textContent?.includes(text)) continue;
+    error.textContent = error.textContent ? `${error.textContent} ${text}` : text;
     const control = wrapper.querySelector<HTMLElement>('input, select, textarea')!;
     for (const each of wrapper.querySelectorAll('input, select, textarea')) each.setAttribute('aria-invalid', 'true');
     first ??= control;
-    const label = wrapper.querySelector('label, legend')?.textContent?.replace(/\s*\*$/, '') ?? issue.path;
+    const label = wrapper.querySelector('label, legend')?.textContent?.replace(/\s*\*$/, '') ?? '';
     items.push(
       h(
         'li',
@@ -222,7 +308,7 @@ export function showIssues(form: HTMLFormElement, message: string, issues: Error
         h(
           'a',
           { href: `#${control.id}`, onclick: (event: Event) => (event.preventDefault(), control.focus()) },
-          `${label}: ${issue.message}`,
+          `${label}: ${text}`,
         ),
       ),
     );
@@ -264,7 +350,7 @@ export function form<T>(spec: FormSpec<T>): HTMLFormElement {
       await spec.done(result, el);
     } catch (error) {
       if (error instanceof ApiError) showIssues(el, messageFor(error), error.issues);
-      else showIssues(el, String(error), []);
+      else showIssues(el, messageFor(error), []);
       announce(t('form.errorsTitle'));
     } finally {
       button.disabled = false;
@@ -274,13 +360,28 @@ export function form<T>(spec: FormSpec<T>): HTMLFormElement {
   return el;
 }
 
-/** A readable sentence for an API failure, by status. */
+const statusTexts: Record<number, TextKey> = {
+  400: 'error.400',
+  401: 'error.401',
+  403: 'error.403',
+  404: 'error.notFound',
+  409: 'error.409generic',
+  413: 'error.413',
+  429: 'error.429',
+  503: 'error.503',
+};
+
+/**
+ * A sentence for an API failure in the page's language: by its code where the pages know it, else
+ * by its status. The API's own message only on English pages, and only where nothing better is known.
+ */
 export function messageFor(error: unknown): string {
-  if (!(error instanceof ApiError)) return String(error);
+  if (!(error instanceof ApiError)) return t('error.unexpected');
   if (error.status === 0) return t('error.network');
-  if (error.status === 401) return t('error.401');
-  if (error.status === 403) return t('error.403');
-  if (error.status === 404) return t('error.404');
-  if (error.status === 409) return `${t('error.409')} ${error.message}`;
-  return error.message;
+  const byCode = `code.${error.code}`;
+  if (hasKey(byCode)) return t(byCode);
+  if (lang() === 'en' && error.status === 409 && error.message) return `${t('error.409')} ${error.message}`;
+  const byStatus = statusTexts[error.status];
+  if (byStatus) return t(byStatus);
+  return lang() === 'en' && error.message ? error.message : t('error.unexpected');
 }

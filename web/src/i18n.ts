@@ -39,6 +39,11 @@ export function t(key: TextKey, vars: Record<string, string | number> = {}): str
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
+/** Whether the pages have a text for `key` (for keys built from API codes). */
+export function hasKey(key: string): key is TextKey {
+  return key in en;
+}
+
 /** For keys built from API values (statuses, kinds): falls back to the value itself. */
 export function tValue(prefix: string, value: string): string {
   const key = `${prefix}.${value}`;
@@ -47,7 +52,24 @@ export function tValue(prefix: string, value: string): string {
 
 const zone = 'Europe/Helsinki';
 
+// English as written in Finland and Britain ("Sat 9 January 2027"), never the ambiguous "01/09/2027".
+const locales: Record<Lang, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
+
+/** A moment in Helsinki time, the weekday and month written out: "Sat 9 January 2027 at 10:00". */
 export function formatDateTime(iso: string | undefined): string {
   if (!iso) return '–';
-  return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locales[current], {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: zone,
+  }).format(new Date(iso));
+}
+
+/** A number as the page's language writes it: "0,92" in fi and sv, "0.92" in en. */
+export function formatNumber(value: number, maximumFractionDigits = 2): string {
+  return new Intl.NumberFormat(locales[current], { maximumFractionDigits }).format(value);
 }

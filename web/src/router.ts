@@ -1,6 +1,8 @@
 // A small history-API router under /app/: routes by path, checks the signed-in role, moves focus to
 // the new page's heading and announces it, as a page load would for a screen reader.
-import { announce, h, notice, replaceChildren } from './dom.js';
+import { ApiError } from './api.js';
+import { announce, h, notice, replaceChildren, type Child } from './dom.js';
+import { messageFor } from './forms.js';
 import { t } from './i18n.js';
 import { currentSession, type Role } from './session.js';
 
@@ -74,7 +76,7 @@ async function render(moveFocus: boolean): Promise<void> {
   try {
     await view({ params, query, main });
   } catch (error) {
-    replaceChildren(main, h('h1', {}, t('error.title')), notice(error instanceof Error ? error.message : String(error), 'error'));
+    replaceChildren(main, ...failurePage(error, query));
   } finally {
     main.removeAttribute('aria-busy');
   }
@@ -88,6 +90,27 @@ async function render(moveFocus: boolean): Promise<void> {
     heading.focus();
     announce(heading.textContent ?? '');
   }
+}
+
+/** What a page that could not load says, in the page's language: a bad emailed link, not on the roster, … */
+function failurePage(error: unknown, query: URLSearchParams): Child[] {
+  const status = error instanceof ApiError ? error.status : undefined;
+  // Pages reached by an emailed link carry its token: refused or unknown means the link is bad.
+  if (query.has('token') && (status === 401 || status === 403 || status === 404)) {
+    return [h('h1', {}, t('error.badLinkTitle')), notice(t('error.badLink'), 'error')];
+  }
+  if (status === 403 && (error as ApiError).code !== 'email_not_verified' && currentSession()?.role === 'tutor') {
+    return [h('h1', {}, t('error.notOnRosterTitle')), notice(t('error.notOnRoster'), 'error')];
+  }
+  if (status === 401) {
+    return [
+      h('h1', {}, t('error.title')),
+      notice(t('error.401'), 'error'),
+      h('p', {}, h('a', { href: '/app/signin' }, t('nav.signIn'))),
+    ];
+  }
+  if (status === 404) return [h('h1', {}, t('error.notFoundTitle')), notice(t('error.notFound'), 'error')];
+  return [h('h1', {}, t('error.title')), notice(messageFor(error), 'error')];
 }
 
 /** Starts routing: internal links are followed without a reload, back/forward re-render. */

@@ -37,7 +37,9 @@ describe('ApplyBody', () => {
     expect(paths).toEqual(expect.arrayContaining(['municipality', 'contact', 'language', 'themes', 'consent']));
   });
   it('refuses unknown fields, so that a misspelt one is not silently dropped', () => {
-    expect(issuesOf(ApplyBody, { ...valid, situtaion: 'typo' })).toEqual([{ path: '', message: 'unknown field: situtaion' }]);
+    expect(issuesOf(ApplyBody, { ...valid, situtaion: 'typo' })).toEqual([
+      { path: '', code: 'unknown_field', params: { keys: ['situtaion'] }, message: 'unknown field: situtaion' },
+    ]);
   });
 });
 
@@ -52,7 +54,7 @@ describe('CreateRoundBody', () => {
   };
   it('requires closesAt after opensAt', () => {
     expect(issuesOf(CreateRoundBody, { ...round, closesAt: round.opensAt })).toEqual([
-      { path: 'closesAt', message: 'must be after opensAt' },
+      { path: 'closesAt', code: 'not_after', params: { other: 'opensAt' }, message: 'must be after opensAt' },
     ]);
   });
   it('requires times with an offset', () => {

@@ -15,8 +15,9 @@ import type {
 import { call, downloadCsv } from '../api.js';
 import { barChart } from '../chart.js';
 import { facts, h, notice, replaceChildren, table } from '../dom.js';
-import { form, messageFor, toLocalInput } from '../forms.js';
-import { formatDateTime, t, tValue } from '../i18n.js';
+import { form, helsinkiDayAt, messageFor, toIsoWithOffset, toLocalInput } from '../forms.js';
+import { regionNamer } from '../regions.js';
+import { formatDateTime, formatNumber, t, tValue } from '../i18n.js';
 import { navigate, refresh, type ViewContext } from '../router.js';
 
 type RoundApplicationList = z.infer<typeof RoundApplicationListSchema>;
@@ -94,7 +95,10 @@ function saveCsv(filename: string, rows: (string | number | undefined)[][]): voi
 }
 
 export async function roundsAdminPage({ main }: ViewContext): Promise<void> {
-  const { rounds } = await call<{ rounds: RoundView[] }>('GET', '/rounds', { query: { status: 'all' }, auth: true });
+  const [{ rounds }, regionName] = await Promise.all([
+    call<{ rounds: RoundView[] }>('GET', '/rounds', { query: { status: 'all' }, auth: true }),
+    regionNamer(),
+  ]);
   const now = Date.now();
   replaceChildren(
     main,
@@ -113,7 +117,7 @@ export async function roundsAdminPage({ main }: ViewContext): Promise<void> {
           ],
           rounds.map((round) => [
             h('a', { href: `/app/coordinator/rounds/${enc(round.roundId)}` }, round.name),
-            round.region,
+            regionName(round.region),
             tValue('roundStatus', round.status),
             `${round.placesLeft} / ${round.places}`,
             String(round.applications),
@@ -229,15 +233,16 @@ export async function roundAdminPage({ main, params }: ViewContext): Promise<voi
   const selectable = round.status !== 'selected' && round.status !== 'completed';
   const checks = new Map<string, HTMLInputElement>();
   const webinarIds = remembered.webinars(roundId);
-  const start = new Date(Date.now() + 30 * day);
-  start.setHours(12, 0, 0, 0);
+  // Suggested: 12:00 Helsinki time, 30 days on.
+  const start = new Date(toIsoWithOffset(helsinkiDayAt(30, 12)));
+  const regionName = await regionNamer();
 
   replaceChildren(
     main,
     h('h1', {}, round.name),
     facts([
       [t('status.status'), tValue('roundStatus', round.status)],
-      [t('round.region'), round.region],
+      [t('round.region'), regionName(round.region)],
       [t('round.window'), `${formatDateTime(round.opensAt)} – ${formatDateTime(round.closesAt)}`],
       [t('round.placesLeft'), `${round.placesLeft} / ${round.places}`],
       [t('round.accepted'), String(round.accepted)],
@@ -253,7 +258,7 @@ export async function roundAdminPage({ main, params }: ViewContext): Promise<voi
           h('p', {}, t('coord.reportIntro')),
           facts([
             [t('coord.reportMunicipalities'), String(report.totals.municipalities)],
-            [t('coord.reportMeetingsHeld'), `${report.totals.meetings.held} (${report.totals.meetings.hours} h)`],
+            [t('coord.reportMeetingsHeld'), `${report.totals.meetings.held} (${formatNumber(report.totals.meetings.hours)} h)`],
             [t('coord.reportActions'), String(report.totals.actions)],
             [t('coord.reportWebinar'), `${report.totals.webinar.confirmed} / ${report.totals.webinar.attended}`],
           ]),
@@ -270,7 +275,7 @@ export async function roundAdminPage({ main, params }: ViewContext): Promise<voi
               m.municipality.name,
               m.stage ? tValue('status', m.stage) : '–',
               m.tutor?.name ?? '–',
-              `${m.meetings.held} (${m.meetings.hours} h)`,
+              `${m.meetings.held} (${formatNumber(m.meetings.hours)} h)`,
               m.themes.join(', ') || '–',
             ]),
           ),

@@ -4,9 +4,10 @@ import type { ApplicationView, ApplyResponse } from '../../../schemas/api/applic
 import type { RoundView } from '../../../schemas/api/rounds.js';
 import type { RegisterResponse, WebinarView } from '../../../schemas/api/webinars.js';
 import { call, pageLinkFor } from '../api.js';
-import { facts, h, notice, replaceChildren, table } from '../dom.js';
+import { facts, h, notice, replaceChildren, table, type Child } from '../dom.js';
 import { form, messageFor } from '../forms.js';
 import { formatDateTime, lang, t, tValue, type Lang } from '../i18n.js';
+import { regionNamer } from '../regions.js';
 import { refresh, type ViewContext } from '../router.js';
 
 type RoundList = { rounds: RoundView[] };
@@ -18,7 +19,7 @@ const languageOptions = (codes: readonly string[]) => codes.map((code) => ({ val
 const preferredLanguage = (codes: readonly string[]): string => (codes.includes(lang()) ? lang() : (codes[0] ?? 'fi'));
 
 export async function roundsPage({ main }: ViewContext): Promise<void> {
-  const { rounds } = await call<RoundList>('GET', '/rounds');
+  const [{ rounds }, regionName] = await Promise.all([call<RoundList>('GET', '/rounds'), regionNamer()]);
   replaceChildren(
     main,
     h('h1', {}, t('rounds.title')),
@@ -34,7 +35,7 @@ export async function roundsPage({ main }: ViewContext): Promise<void> {
               { class: 'card' },
               h('h2', {}, round.name),
               facts([
-                [t('round.region'), round.region],
+                [t('round.region'), regionName(round.region)],
                 [t('round.window'), `${formatDateTime(round.opensAt)} – ${formatDateTime(round.closesAt)}`],
                 [t('round.placesLeft'), `${round.placesLeft} / ${round.places}`],
                 [t('round.languages'), round.languages.map(languageName).join(', ')],
@@ -113,7 +114,13 @@ function statusLinkForm(roundId: string): HTMLFormElement {
     label: t('statusLink.title'),
     submitLabel: t('statusLink.submit'),
     fields: [
-      { name: 'municipalityCode', label: t('apply.municipalityCode'), hint: t('apply.municipalityCodeHint'), required: true, inputType: 'text' },
+      {
+        name: 'municipalityCode',
+        label: t('apply.municipalityCode'),
+        hint: t('apply.municipalityCodeHint'),
+        required: true,
+        inputType: 'text',
+      },
       { name: 'email', label: t('apply.contactEmail'), required: true, inputType: 'email', autocomplete: 'email' },
     ],
     send: (body) => call('POST', `/rounds/${enc(roundId)}/status-link`, { body }),
@@ -154,17 +161,21 @@ export async function statusPage({ main, params, query }: ViewContext): Promise<
       ...(application.position !== undefined ? [[t('status.position'), String(application.position)] as [string, string]] : []),
       [t('status.received'), formatDateTime(application.receivedAt)],
       [t('apply.themes'), application.themes.join(', ')],
-      [
-        t('status.tutor'),
-        application.tutor
-          ? h(
-              'span',
-              {},
-              `${application.tutor.name}, `,
-              h('a', { href: `mailto:${application.tutor.email}` }, application.tutor.email),
-            )
-          : t('status.noTutor'),
-      ],
+      ...(application.status === 'withdrawn'
+        ? []
+        : [
+            [
+              t('status.tutor'),
+              application.tutor
+                ? h(
+                    'span',
+                    {},
+                    `${application.tutor.name}, `,
+                    h('a', { href: `mailto:${application.tutor.email}` }, application.tutor.email),
+                  )
+                : t('status.noTutor'),
+            ] as [string, Child],
+          ]),
     ]),
     offer
       ? h(

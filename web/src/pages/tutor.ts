@@ -1,20 +1,16 @@
 // The tutor's page: the municipalities assigned to me, scheduling meetings and logging the sessions.
 import type { EngagementView, MeetingView } from '../../../schemas/api/engagements.js';
+import type { RoundView } from '../../../schemas/api/rounds.js';
 import { call } from '../api.js';
 import { facts, h, notice, replaceChildren, table, type Child } from '../dom.js';
-import { form, messageFor, toLocalInput } from '../forms.js';
+import { form, helsinkiDayAt, messageFor } from '../forms.js';
 import { formatDateTime, t, tValue } from '../i18n.js';
 import { refresh, type ViewContext } from '../router.js';
 
 const enc = encodeURIComponent;
 
-/** Tomorrow at 10:00 local time: a sensible first suggestion for a meeting. */
-function tomorrowAtTen(): string {
-  const date = new Date();
-  date.setDate(date.getDate() + 1);
-  date.setHours(10, 0, 0, 0);
-  return toLocalInput(date);
-}
+/** Tomorrow at 10:00 Helsinki time: a sensible first suggestion for a meeting. */
+const tomorrowAtTen = (): string => helsinkiDayAt(1, 10);
 
 /** Re-renders, then says what happened under the heading (a status message, announced). */
 async function afterAction(message: string): Promise<void> {
@@ -75,7 +71,7 @@ function meetingRows(engagement: EngagementView): Child[][] {
   });
 }
 
-function engagementCard(engagement: EngagementView): HTMLElement {
+function engagementCard(engagement: EngagementView, roundName: string | undefined): HTMLElement {
   const errors = h('div', {});
   const scheduled = engagement.meetings.filter((m) => m.status === 'scheduled');
   const headingId = `engagement-${engagement.engagementId}`;
@@ -88,6 +84,7 @@ function engagementCard(engagement: EngagementView): HTMLElement {
       h('h2', { id: headingId }, engagement.municipality.name),
       errors,
       facts([
+        [t('tutor.round'), roundName ?? '–'],
         [t('status.status'), tValue('engagement', engagement.status)],
         [
           t('tutor.contact'),
@@ -185,10 +182,28 @@ function engagementCard(engagement: EngagementView): HTMLElement {
 }
 
 export async function tutorPage({ main }: ViewContext): Promise<void> {
-  const { engagements } = await call<{ engagements: EngagementView[] }>('GET', '/me/engagements', { auth: true });
+  const answer = await call<{ engagements: EngagementView[] }>('GET', '/me/engagements', { auth: true });
+  // A municipality that withdrew is no longer the tutor's to coach.
+  const engagements = answer.engagements.filter((engagement) => engagement.status !== 'withdrawn');
+  const roundIds = [...new Set(engagements.map((engagement) => engagement.roundId))];
+  const rounds = await Promise.all(
+    roundIds.map((roundId) =>
+      call<RoundView>('GET', `/rounds/${enc(roundId)}`).then(
+        (round) => [roundId, round.name] as const,
+        () => [roundId, undefined] as const,
+      ),
+    ),
+  );
+  const roundNames = new Map(rounds);
   replaceChildren(
     main,
     h('h1', {}, t('tutor.title')),
-    engagements.length === 0 ? notice(t('tutor.none')) : h('ul', { class: 'cards' }, engagements.map(engagementCard)),
+    engagements.length === 0
+      ? notice(t('tutor.none'))
+      : h(
+          'ul',
+          { class: 'cards' },
+          engagements.map((engagement) => engagementCard(engagement, roundNames.get(engagement.roundId))),
+        ),
   );
 }
