@@ -87,7 +87,7 @@ export async function measureStartup(log: (m: string) => void, timeoutMs = 180_0
       });
       return ((await response.json()) as { token: string }).token;
     };
-    const tokens = { coordinator: await token('coordinator'), tutor: await token('tutor') };
+    const tokens = { coordinator: await token('coordinator'), tutor: await token('tutor'), admin: await token('admin') };
     // Each route once, with a token of its role and an empty body: any answer below 500 comes from
     // the handler (loaded on first use), whatever it says about the made-up ids.
     const pending = new Set(Object.keys(httpRoutes) as (keyof typeof httpRoutes)[]);
@@ -109,7 +109,9 @@ export async function measureStartup(log: (m: string) => void, timeoutMs = 180_0
       );
     }
     const readyMs = performance.now() - started;
-    log(`start-up: listening after ${(listeningMs / 1000).toFixed(1)} s, every route answering after ${(readyMs / 1000).toFixed(1)} s`);
+    log(
+      `start-up: listening after ${(listeningMs / 1000).toFixed(1)} s, every route answering after ${(readyMs / 1000).toFixed(1)} s`,
+    );
     await stop();
 
     const t0 = performance.now();

@@ -6,11 +6,14 @@
 import { patternFor } from '../schemas/events/catalogue.js';
 import { sesEmailEventPattern } from '../schemas/events/ses.js';
 
-/** Who may call a route. `public` needs no token; the others need a bearer JWT in that Cognito group. */
-export type Role = 'public' | 'coordinator' | 'tutor';
+/**
+ * Who may call a route. `public` needs no token; the others need a bearer JWT in that Cognito group.
+ * An `admin` (the national agency) may also do whatever a coordinator may, everywhere.
+ */
+export type Role = 'public' | 'coordinator' | 'tutor' | 'admin';
 
 /** Cognito group that carries each signed-in role. */
-export const roleGroups = { coordinator: 'coordinators', tutor: 'tutors' } as const satisfies Record<
+export const roleGroups = { coordinator: 'coordinators', tutor: 'tutors', admin: 'admins' } as const satisfies Record<
   Exclude<Role, 'public'>,
   string
 >;
@@ -130,6 +133,11 @@ export const httpRoutes = {
   'POST /privacy/export': { handler: 'privacy/export-person', role: 'coordinator' },
   'POST /privacy/erase': { handler: 'privacy/erase-person', role: 'coordinator' },
   'GET /rounds/{roundId}/report': { handler: 'reporting/get-report', role: 'coordinator' },
+
+  // The organisation: the municipality register and its regions.
+  'PUT /municipalities': { handler: 'organisation/import-register', role: 'admin' },
+  'GET /municipalities': { handler: 'organisation/list-municipalities', role: 'public', tableAccess: 'read' },
+  'GET /regions': { handler: 'organisation/list-regions', role: 'public', tableAccess: 'read' },
 
   // The audit trail: it only reads the table.
   'GET /rounds/{roundId}/history': { handler: 'history/round-history', role: 'coordinator', tableAccess: 'read' },

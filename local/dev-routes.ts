@@ -40,7 +40,7 @@ export function errorBody(code: string, message: string, issues?: { path: string
 
 const TokenRequest = z
   .object({
-    role: z.enum(['coordinator', 'tutor']),
+    role: z.enum(['coordinator', 'tutor', 'admin']),
     email: z.email(),
   })
   .strict();

@@ -12,6 +12,7 @@ import { faultRules, startFaultProxies, type Faults, type FaultService } from '.
 import { defaultLoadHandler, projectRoot, type LoadHandler } from './handlers.js';
 import { startHttpApi, type LocalHttpApi } from './http-api.js';
 import { ensureJava } from './java.js';
+import { importRegisterIfEmpty } from './register.js';
 import { startScheduler, type Scheduler } from './scheduler.js';
 import { startSesLocal } from './ses.js';
 import type { StreamRelay } from './stream-relay.js';
@@ -53,6 +54,8 @@ export interface LocalStackOptions {
   signingKey?: SigningKey;
   /** Print nothing. Default false: one console line per request, event delivery and failure. */
   quiet?: boolean;
+  /** The register imported into a table that has none (default data/municipalities.json); null: none. */
+  register?: string | null;
 }
 
 export interface LocalStack {
@@ -188,6 +191,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         eventsEndpoint: proxies.endpoints.events,
       }),
     );
+
+    if (options.register !== null) await importRegisterIfEmpty(tableName, options.register);
 
     if (!options.quiet) {
       attachConsoleLog({ api, bus, relay, scheduler });

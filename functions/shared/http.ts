@@ -31,7 +31,14 @@ export type HttpResult = APIGatewayProxyStructuredResultV2;
 /** Bodies are small forms; anything larger is a mistake or an attack. */
 export const maxBodyBytes = 64 * 1024;
 
-export type Caller = { role: 'public' } | { role: 'coordinator' | 'tutor'; email: string; subject: string };
+/**
+ * Who is calling. An admin on a coordinator's route acts as a coordinator (`admin: true`), so every
+ * coordinator check holds for them; on an admin route the role is `admin`.
+ */
+export type Caller =
+  | { role: 'public' }
+  | { role: 'coordinator'; email: string; subject: string; admin?: true }
+  | { role: 'tutor' | 'admin'; email: string; subject: string };
 
 export interface ParsedRequest<R extends RouteKey> {
   body: Parsed<RouteContracts[R], 'body'>;
@@ -60,7 +67,7 @@ export function httpHandler<R extends RouteKey>(routeKey: R, run: (request: Pars
           event,
           path: parseWith(contract.path, event.pathParameters ?? {}),
           query: parseWith(contract.query, event.queryStringParameters ?? {}),
-          body: contract.body ? parseWith(contract.body, readJsonBody(event)) : undefined,
+          body: contract.body ? parseWith(contract.body, readJsonBody(event, (contract.maxBodyKiB ?? 64) * 1024)) : undefined,
         } as ParsedRequest<R>;
         const actor =
           caller.role === 'public' || !caller.email ? { role: caller.role } : { role: caller.role, email: caller.email };
@@ -95,12 +102,17 @@ async function authorize(event: HttpEvent, route: HttpRoute): Promise<Caller> {
   if (!claims) throw new UnauthorizedError('A bearer token is required for this route');
   // The route's own role first, so that someone in both groups acts in the route's role.
   const allowed = [role, ...(route.alsoFor ?? [])];
-  const signedIn = allowed.find((r) => groupsOf(claims).includes(roleGroups[r]));
-  if (!signedIn) throw new ForbiddenError(`This route is for the ${allowed.join(' or ')} role`);
-  return callerFrom(signedIn, claims);
+  const groups = groupsOf(claims);
+  const signedIn = allowed.find((r) => groups.includes(roleGroups[r]));
+  if (signedIn) return callerFrom(signedIn, claims);
+  // An admin may do whatever a coordinator may, everywhere.
+  if (allowed.includes('coordinator') && groups.includes(roleGroups.admin)) {
+    return { ...(callerFrom('coordinator', claims) as Extract<Caller, { role: 'coordinator' }>), admin: true };
+  }
+  throw new ForbiddenError(`This route is for the ${allowed.join(' or ')} role`);
 }
 
-function callerFrom(role: 'coordinator' | 'tutor', claims: Record<string, unknown>): Caller {
+function callerFrom(role: Exclude<Caller['role'], 'public'>, claims: Record<string, unknown>): Caller {
   // A tutor is found by this address and staff actions are recorded under it, so only an address
   // the user pool has verified counts (API Gateway hands boolean claims over as strings).
   if (claims.email_verified !== true && claims.email_verified !== 'true') {
@@ -122,11 +134,11 @@ function groupsOf(claims: Record<string, unknown>): string[] {
   return [];
 }
 
-function readJsonBody(event: HttpEvent): unknown {
+function readJsonBody(event: HttpEvent, limitBytes = maxBodyBytes): unknown {
   const raw = event.body ?? '';
   const text = event.isBase64Encoded ? decodeUtf8(Buffer.from(raw, 'base64')) : raw;
-  if (Buffer.byteLength(text, 'utf8') > maxBodyBytes) {
-    throw new PayloadTooLargeError(`The body is larger than ${maxBodyBytes / 1024} KiB`);
+  if (Buffer.byteLength(text, 'utf8') > limitBytes) {
+    throw new PayloadTooLargeError(`The body is larger than ${limitBytes / 1024} KiB`);
   }
   const contentType = event.headers?.['content-type'] ?? '';
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {

@@ -128,3 +128,9 @@ export const reportKeys = {
 };
 export const erasureKey = (erasureId: string) => ({ pk: `ERASURE#${erasureId}`, sk: 'ERASURE' });
 // ── end of email, suppression, reports, erasures ──
+
+// ── Organisation ──
+//   municipality  pk REGISTER   sk MUNICIPALITY#<code>   (the whole register is one partition: one query reads it)
+export const registerPartition = 'REGISTER';
+export const municipalityKey = (code: string) => ({ pk: registerPartition, sk: `MUNICIPALITY#${code}` });
+// ── end of organisation ──

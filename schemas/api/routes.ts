@@ -10,6 +10,13 @@ import {
   RoundHistoryPath,
   WebinarHistoryPath,
 } from './history.js';
+import {
+  MunicipalitiesQuery,
+  MunicipalityList,
+  MunicipalityRegisterBody,
+  RegionList,
+  RegisterImportResult,
+} from './organisation.js';
 import { ErasureResult, PersonBody, PersonExport } from './privacy.js';
 import { ReportPath, RoundReport } from './report.js';
 import {
@@ -78,6 +85,8 @@ export interface RouteContract {
   responses: Partial<Record<200 | 201 | 202 | 204, z.ZodType>>;
   /** Also answers `text/csv` when asked with `Accept: text/csv`. */
   csv?: true;
+  /** A body limit above the default 64 KiB (the register is one document of ~300 rows). */
+  maxBodyKiB?: number;
 }
 
 export const routeContracts = {
@@ -286,6 +295,22 @@ export const routeContracts = {
     path: ReportPath,
     responses: { 200: RoundReport },
     csv: true,
+  },
+  'PUT /municipalities': {
+    summary:
+      'Import the municipality register (admin): it replaces the register and answers what was added, changed and removed; a bad row gets 400 naming its index and field, and nothing is imported',
+    body: MunicipalityRegisterBody,
+    responses: { 200: RegisterImportResult },
+    maxBodyKiB: 1024,
+  },
+  'GET /municipalities': {
+    summary: 'The municipality register, for pickers (?region= a region code)',
+    query: MunicipalitiesQuery,
+    responses: { 200: MunicipalityList },
+  },
+  'GET /regions': {
+    summary: 'The regions of the register, with their names in Finnish and Swedish',
+    responses: { 200: RegionList },
   },
 
   // --- History (the audit trail) ---------------------------------------------------------------

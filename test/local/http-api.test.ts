@@ -346,7 +346,7 @@ describe('local HTTP API', () => {
     const response = await fetch(`${api.url}/dev/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ role: 'admin', email: 'nope' }),
+      body: JSON.stringify({ role: 'superuser', email: 'nope' }),
     });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { code: string; issues: { path: string }[] } };
