@@ -192,7 +192,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
     );
 
-    if (options.register !== null) await importRegisterIfEmpty(tableName, options.register);
+    if (options.register !== null) await importRegisterIfEmpty(dynamoEndpoint, tableName, options.register);
 
     if (!options.quiet) {
       attachConsoleLog({ api, bus, relay, scheduler });

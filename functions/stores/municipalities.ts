@@ -1,6 +1,6 @@
 // The municipality register: ~300 small items in one partition, read whole with one query and
 // written in batches (an import is idempotent: the same rows written again change nothing).
-import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type BatchWriteCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StoredMunicipality, type Municipality } from '../../schemas/stored/municipality.js';
 import { dynamo } from '../shared/aws.js';
 import { queryAll } from '../shared/dynamo-query.js';
@@ -22,15 +22,22 @@ class UnprocessedItems extends Error {
 }
 
 export class DynamoMunicipalityStore implements MunicipalityStore {
-  constructor(private readonly tableName: string) {}
+  /** `client`: the handlers' shared client by default; the local runtime passes its own for its start-up import. */
+  constructor(
+    private readonly tableName: string,
+    private readonly client: () => DynamoDBDocumentClient = dynamo,
+  ) {}
 
   async all(): Promise<Municipality[]> {
-    const items = await queryAll<Record<string, unknown>>({
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :municipality)',
-      ExpressionAttributeValues: { ':pk': registerPartition, ':municipality': 'MUNICIPALITY#' },
-      ConsistentRead: true,
-    });
+    const items = await queryAll<Record<string, unknown>>(
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :municipality)',
+        ExpressionAttributeValues: { ':pk': registerPartition, ':municipality': 'MUNICIPALITY#' },
+        ConsistentRead: true,
+      },
+      this.client(),
+    );
     return decodeAll(StoredMunicipality, items);
   }
 
@@ -44,7 +51,7 @@ export class DynamoMunicipalityStore implements MunicipalityStore {
       // A batch may come back partly unprocessed under load: write what is left until none is.
       await retryWithBackoff(
         async () => {
-          const { UnprocessedItems: left } = await dynamo().send(new BatchWriteCommand({ RequestItems: requests }));
+          const { UnprocessedItems: left } = await this.client().send(new BatchWriteCommand({ RequestItems: requests }));
           if (left && Object.keys(left).length > 0) {
             requests = left as typeof requests;
             throw new UnprocessedItems(requests);

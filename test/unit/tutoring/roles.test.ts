@@ -34,7 +34,7 @@ describe('a route for tutors that coordinators may use too', () => {
     );
   });
   it('refuses other groups (403) and no token (401)', async () => {
-    const other = await call({ sub: 's', email: 'x@example.fi', email_verified: 'true', 'cognito:groups': '[admins]' });
+    const other = await call({ sub: 's', email: 'x@example.fi', email_verified: 'true', 'cognito:groups': '[auditors]' });
     expect(other.status).toBe(403);
     expect(other.body.error.message).toContain('tutor or coordinator');
     expect((await call(null)).status).toBe(401);
