@@ -53,3 +53,13 @@ export const StoredApplication = z.object({
   confirmationSentAt: z.string().optional(),
 });
 export type Application = z.infer<typeof StoredApplication>;
+
+/** A deadline waiting to be acted on: one item per open offer, found by a range query on its time. */
+export const StoredOfferTimer = z.object({
+  kind: Offer.shape.kind,
+  dueAt: z.string(),
+  applicationId: z.string(),
+  roundId: z.string(),
+  offerId: z.string(),
+});
+export type OfferTimer = z.infer<typeof StoredOfferTimer>;
