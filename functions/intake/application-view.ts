@@ -8,7 +8,9 @@ import type { RoundStore } from '../stores/rounds.js';
 import { toApplicationView, waitlistPositions } from './domain.js';
 
 /** The tutor and the live meetings of an application's engagement. */
-export type CoachingOf = (application: Pick<Application, 'applicationId' | 'status'>) => Promise<Pick<ApplicationView, 'tutor' | 'meetings'>>;
+export type CoachingOf = (
+  application: Pick<Application, 'applicationId' | 'status'>,
+) => Promise<Pick<ApplicationView, 'tutor' | 'meetings'>>;
 
 export interface ApplicationViewPorts {
   rounds: Pick<RoundStore, 'get'>;

@@ -159,7 +159,6 @@ export function waitlistPositions(
   return new Map(waiting.map((a, index) => [a.applicationId, index + 1]));
 }
 
-
 export function toApplicationView(
   application: Application,
   round: Pick<Round, 'name'>,

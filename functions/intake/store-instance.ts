@@ -21,7 +21,8 @@ function shim() {
     markPersonalDataErased: (roundId: string, at: string) => rounds.markPersonalDataErased(roundId, at),
     async createApplication(application: Application, now: string, events: readonly PendingEvent[]) {
       const result = await applications.create(application, now, events);
-      if (result.outcome === 'round-not-open') throw new ConflictError('The round is not open for applications', { code: 'round_not_open' });
+      if (result.outcome === 'round-not-open')
+        throw new ConflictError('The round is not open for applications', { code: 'round_not_open' });
       return result;
     },
     getApplication: (applicationId: string) => applications.get(applicationId),

@@ -141,12 +141,20 @@ export async function applicationByToken(
  * mailed to it again (at most once in `statusLinkIntervalMinutes`); the caller answers the same either
  * way, so it tells nobody whether, or with which address, a municipality applied.
  */
-export async function requestStatusLink(ports: IntakePorts, roundId: string, body: { municipalityCode: string; email: string }): Promise<void> {
+export async function requestStatusLink(
+  ports: IntakePorts,
+  roundId: string,
+  body: { municipalityCode: string; email: string },
+): Promise<void> {
   const application = await ports.applications.findOf(roundId, body.municipalityCode);
   if (!application || application.contact.email.toLowerCase() !== body.email.toLowerCase()) return;
   const at = ports.clock.now();
   await ports.applications.recordStatusLinkRequest(application, at, statusLinkIntervalMinutes, [
-    event('StatusLinkRequested', { applicationId: application.applicationId, roundId: application.roundId, requestedAt: at.toISOString() }),
+    event('StatusLinkRequested', {
+      applicationId: application.applicationId,
+      roundId: application.roundId,
+      requestedAt: at.toISOString(),
+    }),
   ]);
 }
 
@@ -156,7 +164,10 @@ async function applicationAndRound(ports: IntakePorts, applicationId: string, ro
 }
 
 /** On ApplicationReceived: the confirmation with the status link, exactly once. */
-export async function sendApplicationConfirmation(ports: IntakePorts, received: { applicationId: string; roundId: string }): Promise<void> {
+export async function sendApplicationConfirmation(
+  ports: IntakePorts,
+  received: { applicationId: string; roundId: string },
+): Promise<void> {
   const { applicationId, roundId } = received;
   const found = await applicationAndRound(ports, applicationId, roundId);
   if (!found) {

@@ -167,7 +167,8 @@ export async function withdraw(ports: SelectionPorts, applicationId: string, act
     event('ApplicationWithdrawn', { applicationId, roundId, previousStatus: application.status, by: actor.by }),
     ...(plan.kind === 'free-place' ? [event('PlaceFreed', { roundId, reason: 'withdrawn' })] : []),
   ]);
-  if (!withdrawn) throw new ConflictError('The application changed while withdrawing; reload and try again', { code: 'state_changed' });
+  if (!withdrawn)
+    throw new ConflictError('The application changed while withdrawing; reload and try again', { code: 'state_changed' });
   return requireApplication(ports, applicationId);
 }
 
@@ -207,8 +208,10 @@ export async function answerOffer(
     ]);
     outcome = ended ? 'answered' : 'offer-closed';
   }
-  if (outcome === 'offer-closed') throw new ConflictError('The offer was already answered or has lapsed', { code: 'offer_closed' });
-  if (outcome === 'round-not-open') throw new ConflictError('The next round no longer takes applications', { code: 'round_not_open' });
+  if (outcome === 'offer-closed')
+    throw new ConflictError('The offer was already answered or has lapsed', { code: 'offer_closed' });
+  if (outcome === 'round-not-open')
+    throw new ConflictError('The next round no longer takes applications', { code: 'round_not_open' });
   return requireApplication(ports, applicationId);
 }
 
@@ -216,7 +219,9 @@ export async function answerOffer(
 async function carryOver(ports: SelectionPorts, application: Application, offer: Offer, now: Date) {
   const nextRoundId = offer.nextRoundId!;
   const next = await requireRound(ports, nextRoundId);
-  const existing = (await ports.applications.listOfRound(nextRoundId)).find((a) => a.municipality.code === application.municipality.code);
+  const existing = (await ports.applications.listOfRound(nextRoundId)).find(
+    (a) => a.municipality.code === application.municipality.code,
+  );
   const at = now.toISOString();
   const newApplication: Application = {
     ...application,
@@ -311,7 +316,10 @@ export async function expireOffers(ports: SelectionPorts): Promise<void> {
       const declined = event('OfferDeclined', { applicationId, roundId, offerId: offer.offerId, kind, reason: 'lapsed' });
       // False when it was answered at the same moment: nothing to do then.
       if (kind === 'place') {
-        await ports.applications.settlePlaceOffer(application, offer, 'lapse', at, [declined, event('PlaceFreed', { roundId, reason: 'lapsed' })]);
+        await ports.applications.settlePlaceOffer(application, offer, 'lapse', at, [
+          declined,
+          event('PlaceFreed', { roundId, reason: 'lapsed' }),
+        ]);
       } else {
         await ports.applications.endCarryOver(application, offer, 'lapsed', at, [declined]);
       }
@@ -407,6 +415,11 @@ export async function notifyApplicant(ports: SelectionPorts, notice: Notice): Pr
     ...(notice.expiresAt ? { expiresAt: notice.expiresAt } : {}),
     ...(nextRound ? { nextRoundName: nextRound.name } : {}),
   };
-  const result = await ports.mailer.sendOnce({ key: notice.key, kind: notice.kind, to: application.contact.email, ...selectionEmail(mail) });
+  const result = await ports.mailer.sendOnce({
+    key: notice.key,
+    kind: notice.kind,
+    to: application.contact.email,
+    ...selectionEmail(mail),
+  });
   logger.info('applicant notified', { applicationId: application.applicationId, kind: notice.kind, result });
 }

@@ -4,7 +4,13 @@
 // part comes from roundParts), so places hold whatever arrives at once. Each transaction carries the
 // events of its change (the outbox): they are written exactly when the change commits.
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { StoredApplication, StoredOfferTimer, type Application, type Offer, type OfferTimer } from '../../schemas/stored/application.js';
+import {
+  StoredApplication,
+  StoredOfferTimer,
+  type Application,
+  type Offer,
+  type OfferTimer,
+} from '../../schemas/stored/application.js';
 import { dynamo } from '../shared/aws.js';
 import { queryAll } from '../shared/dynamo-query.js';
 import { decode, decodeAll } from '../shared/items.js';
@@ -51,13 +57,24 @@ export interface ApplicationStore {
   /** Withdraws, giving back an accepted or offered place; false when its status changed meanwhile. */
   withdraw(application: Application, at: string, events: readonly PendingEvent[]): Promise<boolean>;
   /** Offers a free place to a waitlisted application. `full` / `not-waiting`: nothing written. */
-  offerPlace(application: Application, offer: Offer, at: string, events: readonly PendingEvent[]): Promise<'offered' | 'full' | 'not-waiting'>;
+  offerPlace(
+    application: Application,
+    offer: Offer,
+    at: string,
+    events: readonly PendingEvent[],
+  ): Promise<'offered' | 'full' | 'not-waiting'>;
   /**
    * Settles a place offer: `accept` makes the application accepted (the place was counted already);
    * `decline` and `lapse` give the place back. False unless that very offer is still open (and, for
    * accept and decline, not yet expired; for lapse, expired).
    */
-  settlePlaceOffer(application: Application, offer: Offer, outcome: 'accept' | 'decline' | 'lapse', at: string, events: readonly PendingEvent[]): Promise<boolean>;
+  settlePlaceOffer(
+    application: Application,
+    offer: Offer,
+    outcome: 'accept' | 'decline' | 'lapse',
+    at: string,
+    events: readonly PendingEvent[],
+  ): Promise<boolean>;
   /** Asks a still-waitlisted application whether to move to the next round; false when it is not eligible. */
   offerCarryOver(application: Application, offer: Offer, events: readonly PendingEvent[]): Promise<boolean>;
   /**
@@ -65,9 +82,21 @@ export interface ApplicationStore {
    * municipality made itself). `offer-closed` when the offer is no longer open, `round-not-open` when
    * the next round can no longer take it; then nothing is written.
    */
-  carryOver(application: Application, offer: Offer, next: CarryOverTarget, at: string, events: readonly PendingEvent[]): Promise<'carried-over' | 'offer-closed' | 'round-not-open'>;
+  carryOver(
+    application: Application,
+    offer: Offer,
+    next: CarryOverTarget,
+    at: string,
+    events: readonly PendingEvent[],
+  ): Promise<'carried-over' | 'offer-closed' | 'round-not-open'>;
   /** Ends a carry-over question without moving (declined, or no answer in time); false unless the offer is open. */
-  endCarryOver(application: Application, offer: Offer, outcome: 'declined' | 'lapsed', at: string, events: readonly PendingEvent[]): Promise<boolean>;
+  endCarryOver(
+    application: Application,
+    offer: Offer,
+    outcome: 'declined' | 'lapsed',
+    at: string,
+    events: readonly PendingEvent[],
+  ): Promise<boolean>;
   /** Timers of `kind` due at or before `at`. */
   dueTimers(kind: OfferKind, at: string): Promise<OfferTimer[]>;
   /** Removes a timer whose offer was settled some other way. */
@@ -132,7 +161,12 @@ export class DynamoApplicationStore implements ApplicationStore {
     return typeof Item?.applicationId === 'string' ? this.get(Item.applicationId) : undefined;
   }
 
-  recordStatusLinkRequest(application: Application, at: Date, minutes: number, events: readonly PendingEvent[]): Promise<boolean> {
+  recordStatusLinkRequest(
+    application: Application,
+    at: Date,
+    minutes: number,
+    events: readonly PendingEvent[],
+  ): Promise<boolean> {
     const before = new Date(at.getTime() - minutes * 60_000).toISOString();
     return committedUnless('request', () =>
       transact([
@@ -168,12 +202,19 @@ export class DynamoApplicationStore implements ApplicationStore {
     );
   }
 
-  async accept(application: Application, at: string, events: readonly PendingEvent[]): Promise<'accepted' | 'full' | 'already-decided'> {
+  async accept(
+    application: Application,
+    at: string,
+    events: readonly PendingEvent[],
+  ): Promise<'accepted' | 'full' | 'already-decided'> {
     const refusal = await refusalOf(
       () =>
         this.write(
           [
-            part('round', roundParts.counters(this.tableName, application.roundId, { taken: 1, accepted: 1 }, roundConditions.placeFree)),
+            part(
+              'round',
+              roundParts.counters(this.tableName, application.roundId, { taken: 1, accepted: 1 }, roundConditions.placeFree),
+            ),
             part('application', this.setStatus(application, 'received', 'accepted', { acceptedAt: at })),
           ],
           events,
@@ -185,25 +226,39 @@ export class DynamoApplicationStore implements ApplicationStore {
 
   waitlist(application: Application, rank: number, at: string, events: readonly PendingEvent[]): Promise<boolean> {
     return committedUnless('application', () =>
-      this.write([part('application', this.setStatus(application, 'received', 'waitlisted', { rank, waitlistedAt: at }))], events),
+      this.write(
+        [part('application', this.setStatus(application, 'received', 'waitlisted', { rank, waitlistedAt: at }))],
+        events,
+      ),
     );
   }
 
   async withdraw(application: Application, at: string, events: readonly PendingEvent[]): Promise<boolean> {
     const from = application.status;
-    const parts: TransactPart[] = [part('application', this.setStatus(application, from, 'withdrawn', { withdrawnAt: at }, ['offer']))];
-    if (from === 'accepted') parts.push(part('round', roundParts.counters(this.tableName, application.roundId, { taken: -1, accepted: -1 })));
+    const parts: TransactPart[] = [
+      part('application', this.setStatus(application, from, 'withdrawn', { withdrawnAt: at }, ['offer'])),
+    ];
+    if (from === 'accepted')
+      parts.push(part('round', roundParts.counters(this.tableName, application.roundId, { taken: -1, accepted: -1 })));
     if (from === 'offered') parts.push(part('round', roundParts.counters(this.tableName, application.roundId, { taken: -1 })));
     parts.push(...this.deleteTimer('place', application), ...this.deleteTimer('carry-over', application));
     return (await refusalOf(() => this.write(parts, events), ['application', 'round'])) === undefined;
   }
 
-  async offerPlace(application: Application, offer: Offer, at: string, events: readonly PendingEvent[]): Promise<'offered' | 'full' | 'not-waiting'> {
+  async offerPlace(
+    application: Application,
+    offer: Offer,
+    at: string,
+    events: readonly PendingEvent[],
+  ): Promise<'offered' | 'full' | 'not-waiting'> {
     const refusal = await refusalOf(
       () =>
         this.write(
           [
-            part('round', roundParts.counters(this.tableName, application.roundId, { taken: 1 }, roundConditions.placeFreeUntilCompleted)),
+            part(
+              'round',
+              roundParts.counters(this.tableName, application.roundId, { taken: 1 }, roundConditions.placeFreeUntilCompleted),
+            ),
             part('application', {
               Update: {
                 TableName: this.tableName,
@@ -246,7 +301,10 @@ export class DynamoApplicationStore implements ApplicationStore {
                 ExpressionAttributeValues: { ':status': status, ':offered': 'offered', ':offerId': offer.offerId, ':at': at },
               },
             }),
-            part('round', roundParts.counters(this.tableName, application.roundId, outcome === 'accept' ? { accepted: 1 } : { taken: -1 })),
+            part(
+              'round',
+              roundParts.counters(this.tableName, application.roundId, outcome === 'accept' ? { accepted: 1 } : { taken: -1 }),
+            ),
             ...this.deleteTimer('place', application),
           ],
           events,
@@ -332,7 +390,13 @@ export class DynamoApplicationStore implements ApplicationStore {
     return refusal === undefined ? 'carried-over' : refusal.part === 'old' ? 'offer-closed' : 'round-not-open';
   }
 
-  endCarryOver(application: Application, offer: Offer, outcome: 'declined' | 'lapsed', at: string, events: readonly PendingEvent[]): Promise<boolean> {
+  endCarryOver(
+    application: Application,
+    offer: Offer,
+    outcome: 'declined' | 'lapsed',
+    at: string,
+    events: readonly PendingEvent[],
+  ): Promise<boolean> {
     return committedUnless('application', () =>
       this.write(
         [
@@ -375,7 +439,9 @@ export class DynamoApplicationStore implements ApplicationStore {
   }
 
   private putNew(application: Application): TransactItem {
-    return { Put: { TableName: this.tableName, Item: applicationItem(application), ConditionExpression: 'attribute_not_exists(pk)' } };
+    return {
+      Put: { TableName: this.tableName, Item: applicationItem(application), ConditionExpression: 'attribute_not_exists(pk)' },
+    };
   }
 
   /** The one-application-per-municipality guard; a refusal returns the application it holds. */
@@ -391,7 +457,13 @@ export class DynamoApplicationStore implements ApplicationStore {
   }
 
   private putTimer(kind: OfferKind, application: Application, offer: Offer): TransactPart {
-    const timer: OfferTimer = { kind, dueAt: offer.expiresAt, applicationId: application.applicationId, roundId: application.roundId, offerId: offer.offerId };
+    const timer: OfferTimer = {
+      kind,
+      dueAt: offer.expiresAt,
+      applicationId: application.applicationId,
+      roundId: application.roundId,
+      offerId: offer.offerId,
+    };
     return part('timer', { Put: { TableName: this.tableName, Item: { ...offerTimerKey(timer), type: 'timer', ...timer } } });
   }
 
@@ -415,7 +487,8 @@ export class DynamoApplicationStore implements ApplicationStore {
         TableName: this.tableName,
         Key: applicationKey(application.applicationId),
         UpdateExpression:
-          `SET #status = :to${names.map((n) => `, #${n} = :${n}`).join('')}` + (remove.length ? ` REMOVE ${remove.join(', ')}` : ''),
+          `SET #status = :to${names.map((n) => `, #${n} = :${n}`).join('')}` +
+          (remove.length ? ` REMOVE ${remove.join(', ')}` : ''),
         ConditionExpression: '#status = :from',
         ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(names.map((n) => [`#${n}`, n])) },
         ExpressionAttributeValues: { ':to': to, ':from': from, ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])) },

@@ -39,7 +39,12 @@ type Counter = 'taken' | 'accepted' | 'applications';
 /** Part builders for the round item, for transactions that the application repository writes. */
 export const roundParts = {
   /** Moves the round's counters by `change`, on `condition`. */
-  counters(tableName: string, roundId: string, change: Partial<Record<Counter, number>>, condition: RoundCondition = roundConditions.exists): TransactItem {
+  counters(
+    tableName: string,
+    roundId: string,
+    change: Partial<Record<Counter, number>>,
+    condition: RoundCondition = roundConditions.exists,
+  ): TransactItem {
     const moved = Object.entries(change).filter(([, by]) => by);
     return {
       Update: {
@@ -213,7 +218,12 @@ export class DynamoRoundStore implements RoundStore {
    * writes many transactions at one `at`, and its history must list them in the order they were
    * written (SelectionCompleted last).
    */
-  private stampOnce(roundId: string, attribute: 'selectedAt' | 'completedAt', at: string, events: readonly PendingEvent[]): Promise<boolean> {
+  private stampOnce(
+    roundId: string,
+    attribute: 'selectedAt' | 'completedAt',
+    at: string,
+    events: readonly PendingEvent[],
+  ): Promise<boolean> {
     return committedUnless('round', () =>
       transact([
         part('round', {

@@ -274,9 +274,9 @@ describe('a command retried after it succeeded writes no second event', () => {
     await harness.settled();
     // The crashed run: its selection on record, one decision made (with its event), then nothing.
     const startedAt = now().toISOString();
-    expect(await intakePorts().rounds.claimSelection(roundId, { policy: 'first-come', startedAt, by: coordinatorEmail }, now())).toBe(
-      true,
-    );
+    expect(
+      await intakePorts().rounds.claimSelection(roundId, { policy: 'first-come', startedAt, by: coordinatorEmail }, now()),
+    ).toBe(true);
     const first = (await intakePorts().applications.get(applicants[0]!.applicationId))!;
     expect(
       await intakePorts().applications.accept(first, startedAt, [

@@ -3,4 +3,6 @@ import { httpHandler, json } from '../../shared/http.js';
 import { intakePorts } from '../composition.js';
 import { listRounds } from '../use-cases.js';
 
-export const handler = httpHandler('GET /rounds', async ({ query }) => json(200, { rounds: await listRounds(intakePorts(), query.status) }));
+export const handler = httpHandler('GET /rounds', async ({ query }) =>
+  json(200, { rounds: await listRounds(intakePorts(), query.status) }),
+);

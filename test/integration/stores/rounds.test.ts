@@ -22,7 +22,10 @@ describe.each(subjects)('RoundStore ($name)', ({ make }) => {
   });
 
   it('lists rounds by opening time; openedBefore leaves out the rounds not yet open', async () => {
-    const later = aRound({ opensAt: new Date(Date.now() + 50 * 24 * hour).toISOString(), closesAt: new Date(Date.now() + 60 * 24 * hour).toISOString() });
+    const later = aRound({
+      opensAt: new Date(Date.now() + 50 * 24 * hour).toISOString(),
+      closesAt: new Date(Date.now() + 60 * 24 * hour).toISOString(),
+    });
     const earlier = aRound({ opensAt: new Date(Date.now() - 50 * 24 * hour).toISOString() });
     await s.rounds.create(later);
     await s.rounds.create(earlier);
@@ -36,7 +39,11 @@ describe.each(subjects)('RoundStore ($name)', ({ make }) => {
   it('changes a round while its window is open, removes nextRoundId on request, and refuses once closed or selected', async () => {
     const round = aRound({ nextRoundId: 'next' });
     await s.rounds.create(round);
-    const updated = await s.rounds.update(round.roundId, { name: 'Syksy 2027', places: 5, removeNextRoundId: true }, now().toISOString());
+    const updated = await s.rounds.update(
+      round.roundId,
+      { name: 'Syksy 2027', places: 5, removeNextRoundId: true },
+      now().toISOString(),
+    );
     expect(updated).toMatchObject({ name: 'Syksy 2027', places: 5 });
     expect(updated!.nextRoundId).toBeUndefined();
     expect(await s.rounds.update(round.roundId, { places: 6 }, new Date(Date.now() + 48 * hour).toISOString())).toBeUndefined();

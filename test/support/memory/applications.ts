@@ -60,7 +60,12 @@ export class MemoryApplicationStore implements ApplicationStore {
     return id === undefined ? undefined : this.get(id);
   }
 
-  async recordStatusLinkRequest(application: Application, at: Date, minutes: number, events: readonly PendingEvent[]): Promise<boolean> {
+  async recordStatusLinkRequest(
+    application: Application,
+    at: Date,
+    minutes: number,
+    events: readonly PendingEvent[],
+  ): Promise<boolean> {
     const before = new Date(at.getTime() - minutes * 60_000).toISOString();
     const last = this.statusLinkRequests.get(application.applicationId);
     if (last !== undefined && !(last < before)) return false;
@@ -75,7 +80,11 @@ export class MemoryApplicationStore implements ApplicationStore {
     application.confirmationSentAt ??= at;
   }
 
-  async accept(application: Application, at: string, events: readonly PendingEvent[]): Promise<'accepted' | 'full' | 'already-decided'> {
+  async accept(
+    application: Application,
+    at: string,
+    events: readonly PendingEvent[],
+  ): Promise<'accepted' | 'full' | 'already-decided'> {
     const stored = this.withStatus(application.applicationId, 'received');
     if (!stored) return 'already-decided';
     const round = this.rounds.items.get(application.roundId);
@@ -112,7 +121,12 @@ export class MemoryApplicationStore implements ApplicationStore {
     return true;
   }
 
-  async offerPlace(application: Application, offer: Offer, at: string, events: readonly PendingEvent[]): Promise<'offered' | 'full' | 'not-waiting'> {
+  async offerPlace(
+    application: Application,
+    offer: Offer,
+    at: string,
+    events: readonly PendingEvent[],
+  ): Promise<'offered' | 'full' | 'not-waiting'> {
     const round = this.rounds.items.get(application.roundId);
     if (!round || !(round.taken < round.places) || round.completedAt) return 'full';
     const stored = this.withStatus(application.applicationId, 'waitlisted');
@@ -181,12 +195,22 @@ export class MemoryApplicationStore implements ApplicationStore {
       this.items.set(target, structuredClone(next.newApplication));
     }
     this.deleteTimers(application);
-    Object.assign(old, { status: 'carried-over', carriedOverAt: at, carriedOverTo: { roundId: next.roundId, applicationId: target } });
+    Object.assign(old, {
+      status: 'carried-over',
+      carriedOverAt: at,
+      carriedOverTo: { roundId: next.roundId, applicationId: target },
+    });
     delete old.offer;
     return 'carried-over';
   }
 
-  async endCarryOver(application: Application, offer: Offer, outcome: 'declined' | 'lapsed', at: string, events: readonly PendingEvent[]): Promise<boolean> {
+  async endCarryOver(
+    application: Application,
+    offer: Offer,
+    outcome: 'declined' | 'lapsed',
+    at: string,
+    events: readonly PendingEvent[],
+  ): Promise<boolean> {
     const stored = this.items.get(application.applicationId);
     if (!stored || stored.offer?.offerId !== offer.offerId) return false;
     const expired = stored.offer.expiresAt <= at;
@@ -215,21 +239,36 @@ export class MemoryApplicationStore implements ApplicationStore {
   }
 
   private putTimer(kind: OfferKind, application: Application, offer: Offer): void {
-    const timer: OfferTimer = { kind, dueAt: offer.expiresAt, applicationId: application.applicationId, roundId: application.roundId, offerId: offer.offerId };
+    const timer: OfferTimer = {
+      kind,
+      dueAt: offer.expiresAt,
+      applicationId: application.applicationId,
+      roundId: application.roundId,
+      offerId: offer.offerId,
+    };
     this.timers.set(timerKey(timer), timer);
   }
 
   /** The timer of the offer the caller saw (as the DynamoDB store deletes it by that offer's key). */
   private deleteTimers(application: Pick<Application, 'applicationId' | 'offer'>): void {
     const { offer } = application;
-    if (offer) this.timers.delete(timerKey({ kind: offer.kind, dueAt: offer.expiresAt, applicationId: application.applicationId, offerId: offer.offerId }));
+    if (offer)
+      this.timers.delete(
+        timerKey({ kind: offer.kind, dueAt: offer.expiresAt, applicationId: application.applicationId, offerId: offer.offerId }),
+      );
   }
 }
 
-const timerKey = (t: Pick<OfferTimer, 'kind' | 'dueAt' | 'applicationId' | 'offerId'>) => `${t.kind}#${t.dueAt}#${t.applicationId}#${t.offerId}`;
+const timerKey = (t: Pick<OfferTimer, 'kind' | 'dueAt' | 'applicationId' | 'offerId'>) =>
+  `${t.kind}#${t.dueAt}#${t.applicationId}#${t.offerId}`;
 
 /** A received application of `round` from municipality `code`, with `overrides`. */
-export function anApplication(round: { roundId: string }, code: string, overrides: Partial<Application> = {}, now = new Date()): Application {
+export function anApplication(
+  round: { roundId: string },
+  code: string,
+  overrides: Partial<Application> = {},
+  now = new Date(),
+): Application {
   return {
     applicationId: `app-${code}-${Math.random().toString(36).slice(2, 10)}`,
     roundId: round.roundId,
