@@ -6,30 +6,20 @@ import type { SelectionBody } from '../../schemas/api/rounds.js';
 import type { Application, Offer } from '../../schemas/stored/application.js';
 import type { Round } from '../../schemas/stored/round.js';
 import { assertToken } from '../shared/access.js';
-import type { Clock } from '../shared/clock.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { logger } from '../shared/logger.js';
-import type { Mailer } from '../shared/mailer.js';
 import { event } from '../shared/outbox.js';
-import type { ApplicationStore } from '../stores/applications.js';
-import type { RoundStore } from '../stores/rounds.js';
 import { statusUrl, waitlistPositions } from '../intake/domain.js';
+import type { IntakePorts } from '../intake/use-cases.js';
 import { assertCanSelect, assertOpenOffer, nextRank, offerExpiry, planSelection, sameSelection, withdrawPlan } from './domain.js';
 import { selectionEmail, type SelectionMail, type SelectionMailKind } from './emails.js';
 import { toRoundApplicationView } from './views.js';
 
-/** What selection's use cases need. */
-export interface SelectionPorts {
-  rounds: RoundStore;
-  applications: ApplicationStore;
-  clock: Clock;
-  newId: () => string;
-  /** A new status-link secret (for an application carried over). */
-  newToken: () => string;
-  mailer: Mailer;
-  /** Base URL of the pages that emailed links point to (read when a link is made). */
-  pagesUrl: () => string;
-}
+/**
+ * What selection's use cases need: the same ports as intake's (the round and application stores, the
+ * clock, ids, a status-link secret for a carried-over application, the mailer and the pages' URL).
+ */
+export type SelectionPorts = IntakePorts;
 
 async function requireRound(ports: SelectionPorts, roundId: string): Promise<Round> {
   const round = await ports.rounds.get(roundId);

@@ -17,7 +17,7 @@ import { decode, decodeAll } from '../shared/items.js';
 import { applicationKey, guardKey, offerTimerKey, roundApplicationsPartition } from '../shared/keys.js';
 import { eventParts, type PendingEvent } from '../shared/outbox.js';
 import { committedUnless, part, refusalOf, transact, type TransactItem, type TransactPart } from '../shared/transactions.js';
-import { roundConditions, roundParts } from './rounds.js';
+import { roundConditions, roundParts, type RoundCondition } from './rounds.js';
 
 export type OfferKind = Offer['kind'];
 
@@ -207,21 +207,15 @@ export class DynamoApplicationStore implements ApplicationStore {
     at: string,
     events: readonly PendingEvent[],
   ): Promise<'accepted' | 'full' | 'already-decided'> {
-    const refusal = await refusalOf(
-      () =>
-        this.write(
-          [
-            part(
-              'round',
-              roundParts.counters(this.tableName, application.roundId, { taken: 1, accepted: 1 }, roundConditions.placeFree),
-            ),
-            part('application', this.setStatus(application, 'received', 'accepted', { acceptedAt: at })),
-          ],
-          events,
-        ),
+    const refused = await this.refusedPart(
+      [
+        this.roundPart(application.roundId, { taken: 1, accepted: 1 }, roundConditions.placeFree),
+        part('application', this.setStatus(application, 'received', 'accepted', { acceptedAt: at })),
+      ],
+      events,
       ['application', 'round'],
     );
-    return refusal === undefined ? 'accepted' : refusal.part === 'application' ? 'already-decided' : 'full';
+    return refused === undefined ? 'accepted' : refused === 'application' ? 'already-decided' : 'full';
   }
 
   waitlist(application: Application, rank: number, at: string, events: readonly PendingEvent[]): Promise<boolean> {
@@ -238,11 +232,10 @@ export class DynamoApplicationStore implements ApplicationStore {
     const parts: TransactPart[] = [
       part('application', this.setStatus(application, from, 'withdrawn', { withdrawnAt: at }, ['offer'])),
     ];
-    if (from === 'accepted')
-      parts.push(part('round', roundParts.counters(this.tableName, application.roundId, { taken: -1, accepted: -1 })));
-    if (from === 'offered') parts.push(part('round', roundParts.counters(this.tableName, application.roundId, { taken: -1 })));
+    if (from === 'accepted') parts.push(this.roundPart(application.roundId, { taken: -1, accepted: -1 }));
+    if (from === 'offered') parts.push(this.roundPart(application.roundId, { taken: -1 }));
     parts.push(...this.deleteTimer('place', application), ...this.deleteTimer('carry-over', application));
-    return (await refusalOf(() => this.write(parts, events), ['application', 'round'])) === undefined;
+    return (await this.refusedPart(parts, events, ['application', 'round'])) === undefined;
   }
 
   async offerPlace(
@@ -251,31 +244,25 @@ export class DynamoApplicationStore implements ApplicationStore {
     at: string,
     events: readonly PendingEvent[],
   ): Promise<'offered' | 'full' | 'not-waiting'> {
-    const refusal = await refusalOf(
-      () =>
-        this.write(
-          [
-            part(
-              'round',
-              roundParts.counters(this.tableName, application.roundId, { taken: 1 }, roundConditions.placeFreeUntilCompleted),
-            ),
-            part('application', {
-              Update: {
-                TableName: this.tableName,
-                Key: applicationKey(application.applicationId),
-                UpdateExpression: 'SET #status = :offered, offer = :offer, offeredAt = :at',
-                ConditionExpression: '#status = :waitlisted AND attribute_not_exists(offer)',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':offered': 'offered', ':waitlisted': 'waitlisted', ':offer': offer, ':at': at },
-              },
-            }),
-            this.putTimer('place', application, offer),
-          ],
-          events,
-        ),
+    const refused = await this.refusedPart(
+      [
+        this.roundPart(application.roundId, { taken: 1 }, roundConditions.placeFreeUntilCompleted),
+        part('application', {
+          Update: {
+            TableName: this.tableName,
+            Key: applicationKey(application.applicationId),
+            UpdateExpression: 'SET #status = :offered, offer = :offer, offeredAt = :at',
+            ConditionExpression: '#status = :waitlisted AND attribute_not_exists(offer)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':offered': 'offered', ':waitlisted': 'waitlisted', ':offer': offer, ':at': at },
+          },
+        }),
+        this.putTimer('place', application, offer),
+      ],
+      events,
       ['round', 'application'],
     );
-    return refusal === undefined ? 'offered' : refusal.part === 'round' ? 'full' : 'not-waiting';
+    return refused === undefined ? 'offered' : refused === 'round' ? 'full' : 'not-waiting';
   }
 
   async settlePlaceOffer(
@@ -287,31 +274,25 @@ export class DynamoApplicationStore implements ApplicationStore {
   ): Promise<boolean> {
     const expiry = outcome === 'lapse' ? 'offer.expiresAt <= :at' : 'offer.expiresAt > :at';
     const status = outcome === 'accept' ? 'accepted' : 'declined';
-    const refusal = await refusalOf(
-      () =>
-        this.write(
-          [
-            part('application', {
-              Update: {
-                TableName: this.tableName,
-                Key: applicationKey(application.applicationId),
-                UpdateExpression: `SET #status = :status, ${outcome === 'accept' ? 'acceptedAt' : 'declinedAt'} = :at REMOVE offer`,
-                ConditionExpression: `#status = :offered AND offer.offerId = :offerId AND ${expiry}`,
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':status': status, ':offered': 'offered', ':offerId': offer.offerId, ':at': at },
-              },
-            }),
-            part(
-              'round',
-              roundParts.counters(this.tableName, application.roundId, outcome === 'accept' ? { accepted: 1 } : { taken: -1 }),
-            ),
-            ...this.deleteTimer('place', application),
-          ],
-          events,
-        ),
+    const refused = await this.refusedPart(
+      [
+        part('application', {
+          Update: {
+            TableName: this.tableName,
+            Key: applicationKey(application.applicationId),
+            UpdateExpression: `SET #status = :status, ${outcome === 'accept' ? 'acceptedAt' : 'declinedAt'} = :at REMOVE offer`,
+            ConditionExpression: `#status = :offered AND offer.offerId = :offerId AND ${expiry}`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':status': status, ':offered': 'offered', ':offerId': offer.offerId, ':at': at },
+          },
+        }),
+        this.roundPart(application.roundId, outcome === 'accept' ? { accepted: 1 } : { taken: -1 }),
+        ...this.deleteTimer('place', application),
+      ],
+      events,
       ['application', 'round'],
     );
-    return refusal === undefined;
+    return refused === undefined;
   }
 
   offerCarryOver(application: Application, offer: Offer, events: readonly PendingEvent[]): Promise<boolean> {
@@ -386,8 +367,8 @@ export class DynamoApplicationStore implements ApplicationStore {
           part('application', this.putNew(next.newApplication)),
         ];
     parts.push(...this.deleteTimer('carry-over', application));
-    const refusal = await refusalOf(() => this.write(parts, events), ['old', 'next-round', 'existing', 'guard', 'application']);
-    return refusal === undefined ? 'carried-over' : refusal.part === 'old' ? 'offer-closed' : 'round-not-open';
+    const refused = await this.refusedPart(parts, events, ['old', 'next-round', 'existing', 'guard', 'application']);
+    return refused === undefined ? 'carried-over' : refused === 'old' ? 'offer-closed' : 'round-not-open';
   }
 
   endCarryOver(
@@ -436,6 +417,24 @@ export class DynamoApplicationStore implements ApplicationStore {
    */
   private write(parts: TransactPart[], events: readonly PendingEvent[]): Promise<void> {
     return transact([...parts, ...eventParts(events, { tableName: this.tableName })]);
+  }
+
+  /** Writes the parts with the events; undefined when it went through, else which of `expected` refused. */
+  private async refusedPart<Part extends string>(
+    parts: TransactPart[],
+    events: readonly PendingEvent[],
+    expected: readonly Part[],
+  ): Promise<Part | undefined> {
+    return (await refusalOf(() => this.write(parts, events), expected))?.part;
+  }
+
+  /** The round's part of a place move: its counters by `change`, on `condition`. */
+  private roundPart(
+    roundId: string,
+    change: Parameters<typeof roundParts.counters>[2],
+    condition?: RoundCondition,
+  ): TransactPart {
+    return part('round', roundParts.counters(this.tableName, roundId, change, condition));
   }
 
   private putNew(application: Application): TransactItem {

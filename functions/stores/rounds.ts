@@ -161,20 +161,8 @@ export class DynamoRoundStore implements RoundStore {
   }
 
   markOpened(roundId: string, at: string, events: readonly PendingEvent[]): Promise<boolean> {
-    return committedUnless('round', () =>
-      transact([
-        part('round', {
-          Update: {
-            TableName: this.tableName,
-            Key: roundKey(roundId),
-            UpdateExpression: 'SET openedAt = :at',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(openedAt)',
-            ExpressionAttributeValues: { ':at': at },
-          },
-        }),
-        ...eventParts(events, { tableName: this.tableName, at }),
-      ]),
-    );
+    // RoundOpened carries the schedule's time, the moment the window is stamped opened.
+    return this.stampOnce(roundId, 'openedAt', 'attribute_exists(pk)', at, events, { eventsAt: at });
   }
 
   claimSelection(roundId: string, selection: StoredSelection, closeNow?: Date): Promise<boolean> {
@@ -194,11 +182,11 @@ export class DynamoRoundStore implements RoundStore {
   }
 
   finishSelection(roundId: string, at: string, events: readonly PendingEvent[]): Promise<boolean> {
-    return this.stampOnce(roundId, 'selectedAt', at, events);
+    return this.stampOnce(roundId, 'selectedAt', 'attribute_exists(selection)', at, events);
   }
 
   complete(roundId: string, at: string, events: readonly PendingEvent[]): Promise<boolean> {
-    return this.stampOnce(roundId, 'completedAt', at, events);
+    return this.stampOnce(roundId, 'completedAt', 'attribute_exists(selection)', at, events);
   }
 
   async markPersonalDataErased(roundId: string, at: string): Promise<void> {
@@ -213,16 +201,18 @@ export class DynamoRoundStore implements RoundStore {
   }
 
   /**
-   * Sets a once-only time of a selected round with its events; false (nothing written) when it is
-   * set already. The events are stamped with the moment they are written, not `at`: a selection run
-   * writes many transactions at one `at`, and its history must list them in the order they were
-   * written (SelectionCompleted last).
+   * Sets a once-only time of a round (on `requires`) with its events; false (nothing written) when it
+   * is set already. Unless `eventsAt` says otherwise the events are stamped with the moment they are
+   * written, not `at`: a selection run writes many transactions at one `at`, and its history must list
+   * them in the order they were written (SelectionCompleted last).
    */
   private stampOnce(
     roundId: string,
-    attribute: 'selectedAt' | 'completedAt',
+    attribute: 'openedAt' | 'selectedAt' | 'completedAt',
+    requires: 'attribute_exists(pk)' | 'attribute_exists(selection)',
     at: string,
     events: readonly PendingEvent[],
+    options: { eventsAt?: string } = {},
   ): Promise<boolean> {
     return committedUnless('round', () =>
       transact([
@@ -231,12 +221,12 @@ export class DynamoRoundStore implements RoundStore {
             TableName: this.tableName,
             Key: roundKey(roundId),
             UpdateExpression: 'SET #stamp = :at',
-            ConditionExpression: 'attribute_exists(selection) AND attribute_not_exists(#stamp)',
+            ConditionExpression: `${requires} AND attribute_not_exists(#stamp)`,
             ExpressionAttributeNames: { '#stamp': attribute },
             ExpressionAttributeValues: { ':at': at },
           },
         }),
-        ...eventParts(events, { tableName: this.tableName }),
+        ...eventParts(events, { tableName: this.tableName, ...(options.eventsAt ? { at: options.eventsAt } : {}) }),
       ]),
     );
   }
