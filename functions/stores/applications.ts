@@ -14,7 +14,14 @@ import {
 import { dynamo } from '../shared/aws.js';
 import { queryAll } from '../shared/dynamo-query.js';
 import { decode, decodeAll } from '../shared/items.js';
-import { applicationKey, guardKey, offerTimerKey, roundApplicationsPartition } from '../shared/keys.js';
+import {
+  applicationKey,
+  guardKey,
+  offerTimerKey,
+  offerTimerPartition,
+  roundApplicationsPartition,
+  statusLinkRequestKey,
+} from '../shared/keys.js';
 import { eventParts, type PendingEvent } from '../shared/outbox.js';
 import { committedUnless, part, refusalOf, transact, type TransactItem, type TransactPart } from '../shared/transactions.js';
 import { roundConditions, roundParts, type RoundCondition } from './rounds.js';
@@ -174,8 +181,7 @@ export class DynamoApplicationStore implements ApplicationStore {
           Put: {
             TableName: this.tableName,
             Item: {
-              pk: applicationKey(application.applicationId).pk,
-              sk: 'STATUS-LINK',
+              ...statusLinkRequestKey(application.applicationId),
               type: 'status-link-request',
               requestedAt: at.toISOString(),
               // Kept only as long as it limits: DynamoDB's TTL removes it afterwards.
@@ -401,7 +407,7 @@ export class DynamoApplicationStore implements ApplicationStore {
     const items = await queryAll({
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND sk <= :at',
-      ExpressionAttributeValues: { ':pk': `DUE#${kind}`, ':at': `${at}~` },
+      ExpressionAttributeValues: { ':pk': offerTimerPartition(kind), ':at': `${at}~` },
     });
     return decodeAll(StoredOfferTimer, items);
   }

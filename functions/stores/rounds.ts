@@ -6,7 +6,7 @@ import { StoredRound, type Round, type StoredSelection } from '../../schemas/sto
 import { dynamo } from '../shared/aws.js';
 import { queryAll } from '../shared/dynamo-query.js';
 import { decode, decodeAll } from '../shared/items.js';
-import { roundKey } from '../shared/keys.js';
+import { roundKey, roundListingSort, roundsPartition } from '../shared/keys.js';
 import { eventParts, type PendingEvent } from '../shared/outbox.js';
 import { committedUnless, conditionally, part, succeeds, transact, type TransactItem } from '../shared/transactions.js';
 
@@ -96,8 +96,8 @@ export interface RoundStore {
 export const roundItem = (round: Round) => ({
   ...roundKey(round.roundId),
   type: 'round',
-  gsi1pk: 'ROUNDS',
-  gsi1sk: `${round.opensAt}#${round.roundId}`,
+  gsi1pk: roundsPartition,
+  gsi1sk: roundListingSort(round),
   ...round,
 });
 
@@ -121,7 +121,7 @@ export class DynamoRoundStore implements RoundStore {
       IndexName: 'gsi1',
       KeyConditionExpression: options.openedBefore ? 'gsi1pk = :rounds AND gsi1sk < :before' : 'gsi1pk = :rounds',
       ExpressionAttributeValues: {
-        ':rounds': 'ROUNDS',
+        ':rounds': roundsPartition,
         ...(options.openedBefore ? { ':before': `${options.openedBefore}~` } : {}),
       },
     });
@@ -139,7 +139,7 @@ export class DynamoRoundStore implements RoundStore {
     });
     if (fields.opensAt) {
       sets.push('gsi1sk = :gsi1sk');
-      values[':gsi1sk'] = `${fields.opensAt}#${roundId}`;
+      values[':gsi1sk'] = roundListingSort({ opensAt: fields.opensAt, roundId });
     }
     const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removeNextRoundId ? 'REMOVE nextRoundId' : '']
       .join(' ')
