@@ -9,7 +9,7 @@ import { DynamoApplicationStore } from '../stores/applications.js';
 import { DynamoRoundStore } from '../stores/rounds.js';
 import { coachingOf } from '../tutoring/application-coaching.js';
 import type { ApplicationViewPorts } from './application-view.js';
-import type { IntakePorts } from './use-cases.js';
+import type { IntakeMailPorts, IntakePorts } from './use-cases.js';
 
 let ports: IntakePorts | undefined;
 let viewPorts: ApplicationViewPorts | undefined;
@@ -21,10 +21,14 @@ export function intakePorts(): IntakePorts {
     clock: systemClock,
     newId: randomUUID,
     newToken: newAccessToken,
-    mailer: sesMailer,
     pagesUrl: config.pagesUrl,
   };
   return ports;
+}
+
+/** Intake's ports with the mailer, for the handlers that mail (the others do not bundle SES). */
+export function intakeMailPorts(): IntakeMailPorts {
+  return { ...intakePorts(), mailer: sesMailer };
 }
 
 /** The ports of the applicant's view of an application (also used by selection's handlers that answer with it). */

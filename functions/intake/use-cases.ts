@@ -24,9 +24,13 @@ export interface IntakePorts {
   newId: () => string;
   /** A new status-link secret. */
   newToken: () => string;
-  mailer: Mailer;
   /** Base URL of the pages that emailed links point to (read when a link is made). */
   pagesUrl: () => string;
+}
+
+/** The ports of the use cases that mail: intake's, and the mailer. */
+export interface IntakeMailPorts extends IntakePorts {
+  mailer: Mailer;
 }
 
 /** How often one application's contact may be mailed the link again. */
@@ -158,14 +162,14 @@ export async function requestStatusLink(
   ]);
 }
 
-async function applicationAndRound(ports: IntakePorts, applicationId: string, roundId: string) {
+async function applicationAndRound(ports: IntakeMailPorts, applicationId: string, roundId: string) {
   const [application, round] = await Promise.all([ports.applications.get(applicationId), ports.rounds.get(roundId)]);
   return application && round ? { application, round } : undefined;
 }
 
 /** On ApplicationReceived: the confirmation with the status link, exactly once. */
 export async function sendApplicationConfirmation(
-  ports: IntakePorts,
+  ports: IntakeMailPorts,
   received: { applicationId: string; roundId: string },
 ): Promise<void> {
   const { applicationId, roundId } = received;
@@ -196,7 +200,7 @@ export async function sendApplicationConfirmation(
 
 /** On StatusLinkRequested: the status link to the application's contact, once per request. */
 export async function sendStatusLink(
-  ports: IntakePorts,
+  ports: IntakeMailPorts,
   requested: { applicationId: string; roundId: string; requestedAt: string },
 ): Promise<void> {
   const { applicationId, roundId, requestedAt } = requested;

@@ -10,16 +10,19 @@ import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { logger } from '../shared/logger.js';
 import { event } from '../shared/outbox.js';
 import { statusUrl, waitlistPositions } from '../intake/domain.js';
-import type { IntakePorts } from '../intake/use-cases.js';
+import type { IntakeMailPorts, IntakePorts } from '../intake/use-cases.js';
 import { assertCanSelect, assertOpenOffer, nextRank, offerExpiry, planSelection, sameSelection, withdrawPlan } from './domain.js';
 import { selectionEmail, type SelectionMail, type SelectionMailKind } from './emails.js';
 import { toRoundApplicationView } from './views.js';
 
 /**
  * What selection's use cases need: the same ports as intake's (the round and application stores, the
- * clock, ids, a status-link secret for a carried-over application, the mailer and the pages' URL).
+ * clock, ids, a status-link secret for a carried-over application and the pages' URL).
  */
 export type SelectionPorts = IntakePorts;
+
+/** Selection's ports with the mailer, for telling applicants. */
+export type SelectionMailPorts = IntakeMailPorts;
 
 async function requireRound(ports: SelectionPorts, roundId: string): Promise<Round> {
   const round = await ports.rounds.get(roundId);
@@ -384,7 +387,7 @@ export interface Notice {
 }
 
 /** Tells the application's contact of a selection event, once per notice key, in their language. */
-export async function notifyApplicant(ports: SelectionPorts, notice: Notice): Promise<void> {
+export async function notifyApplicant(ports: SelectionMailPorts, notice: Notice): Promise<void> {
   const application = await ports.applications.get(notice.applicationId);
   if (!application) {
     logger.warn('application not found; nobody to tell', { applicationId: notice.applicationId, kind: notice.kind });

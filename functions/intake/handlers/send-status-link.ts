@@ -1,6 +1,6 @@
 // On StatusLinkRequested: mail the status link to the application's contact, once per request.
 import { eventHandler } from '../../shared/events.js';
-import { intakePorts } from '../composition.js';
+import { intakeMailPorts } from '../composition.js';
 import { sendStatusLink } from '../use-cases.js';
 
-export const handler = eventHandler('StatusLinkRequested', (detail) => sendStatusLink(intakePorts(), detail));
+export const handler = eventHandler('StatusLinkRequested', (detail) => sendStatusLink(intakeMailPorts(), detail));

@@ -1,10 +1,10 @@
 // On each selection event about an application: tell its contact by email, once, in their language.
 import { eventHandlers } from '../../shared/events.js';
 import type { SelectionMailKind } from '../emails.js';
-import { selectionPorts } from '../composition.js';
+import { selectionMailPorts } from '../composition.js';
 import { notifyApplicant, type Notice } from '../use-cases.js';
 
-const notify = (notice: Notice) => notifyApplicant(selectionPorts(), notice);
+const notify = (notice: Notice) => notifyApplicant(selectionMailPorts(), notice);
 
 export const handler = eventHandlers({
   ApplicationAccepted: ({ applicationId, via }) =>
