@@ -1,90 +1,18 @@
 // Intake rules as plain functions: rounds, their application window, and applications. No AWS here.
-import type { ApplicationStatus, ApplicationView, ApplyBody } from '../../schemas/api/applications.js';
+import type { ApplicationView, ApplyBody } from '../../schemas/api/applications.js';
 import type { CreateRoundBody, RoundStatus, RoundView, UpdateRoundBody } from '../../schemas/api/rounds.js';
 import type { Language } from '../../schemas/common.js';
+import type { Application } from '../../schemas/stored/application.js';
+import type { Round } from '../../schemas/stored/round.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
 
 import { offerUrl } from '../shared/page-links.js';
 
 export { offerUrl, statusUrl } from '../shared/page-links.js';
 
-/** A round as stored. Times are normalised to UTC ISO strings so that they compare as text. */
-export interface Round {
-  roundId: string;
-  name: string;
-  region: string;
-  places: number;
-  opensAt: string;
-  closesAt: string;
-  languages: Language[];
-  nextRoundId?: string;
-  offerHours: number;
-  selectionPolicy: SelectionPolicy;
-  carryOverWhen: 'next-round-opens' | 'round-completes';
-  carryOverHours: number;
-  /** Days after completion when personal data is erased (rounds made before the setting: 365). */
-  retentionDays?: number;
-  /** Set when the retention sweep has erased the round's personal data. */
-  personalDataErasedAt?: string;
-  createdAt: string;
-  createdBy: string;
-  /** How many applications arrived; kept by the same transaction that stores each one. */
-  applications: number;
-  /** Accepted municipalities. */
-  accepted: number;
-  /**
-   * Places spoken for: accepted plus offers still waiting for an answer. Every change of it is a
-   * conditional write `taken < places`, which is what keeps the places under concurrency.
-   */
-  taken: number;
-  /** Set once, in the transaction that writes RoundOpened. */
-  openedAt?: string;
-  /** The selection run: claimed once, then carried out (and resumed after a crash) from this record. */
-  selection?: { policy: SelectionPolicy; accept?: string[]; startedAt: string; by: string };
-  /** Set when the selection run has decided every application and announced every decision. */
-  selectedAt?: string;
-  completedAt?: string;
-}
-
-export type SelectionPolicy = 'first-come' | 'manual';
-
-export interface Offer {
-  offerId: string;
-  kind: 'place' | 'carry-over';
-  expiresAt: string;
-  nextRoundId?: string;
-}
-
-export interface Application {
-  applicationId: string;
-  roundId: string;
-  municipality: { code: string; name: string };
-  contact: { name: string; email: string; phone?: string };
-  language: Language;
-  themes: string[];
-  situation?: string;
-  status: ApplicationStatus;
-  /** Order on the waiting list, fixed by the selection run (1 = first). */
-  rank?: number;
-  /** Carried over from an earlier round: selected ahead of new applicants, in the old order. */
-  priority?: number;
-  carriedOverFrom?: { roundId: string; applicationId: string };
-  carriedOverTo?: { roundId: string; applicationId: string };
-  offer?: Offer;
-  /** What became of a carry-over question that was not accepted. */
-  carryOver?: 'declined' | 'lapsed';
-  receivedAt: string;
-  consentAt: string;
-  acceptedAt?: string;
-  waitlistedAt?: string;
-  offeredAt?: string;
-  declinedAt?: string;
-  withdrawnAt?: string;
-  carriedOverAt?: string;
-  /** Secret of the status link; whoever holds it may read and act on this one application. */
-  accessToken: string;
-  confirmationSentAt?: string;
-}
+// Shim until every capability imports the stored types from schemas/stored/; the lead removes it.
+export type { Round, SelectionPolicy } from '../../schemas/stored/round.js';
+export type { Application, Offer } from '../../schemas/stored/application.js';
 
 const utc = (iso: string) => new Date(iso).toISOString();
 
@@ -230,7 +158,6 @@ export function waitlistPositions(
   const waiting = applications.filter((a) => a.status === 'waitlisted' && a.rank !== undefined).sort((a, b) => a.rank! - b.rank!);
   return new Map(waiting.map((a, index) => [a.applicationId, index + 1]));
 }
-
 
 export function toApplicationView(
   application: Application,

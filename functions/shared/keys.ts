@@ -24,12 +24,18 @@ export const eventItemType = 'event';
 //   municipality pk ROUND#<roundId>   sk MUNICIPALITY#<code>    → applicationId (the uniqueness guard)
 //   application  pk APPLICATION#<id>  sk APPLICATION            gsi1 ROUND#<roundId>#APPLICATIONS / <receivedAt>#<id>
 //   offer timer  pk DUE#<kind>        sk <dueAt>#<applicationId>#<offerId>   (one per open offer)
+//   status link  pk APPLICATION#<id>  sk STATUS-LINK            (the last request to mail the link again; TTL)
 export const roundKey = (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: 'ROUND' });
+/** Every round's place in the listing by opening time (gsi1). */
+export const roundsPartition = 'ROUNDS';
+export const roundListingSort = (round: { opensAt: string; roundId: string }) => `${round.opensAt}#${round.roundId}`;
 export const guardKey = (roundId: string, code: string) => ({ pk: `ROUND#${roundId}`, sk: `MUNICIPALITY#${code}` });
 export const applicationKey = (applicationId: string) => ({ pk: `APPLICATION#${applicationId}`, sk: 'APPLICATION' });
 export const roundApplicationsPartition = (roundId: string) => `ROUND#${roundId}#APPLICATIONS`;
+export const statusLinkRequestKey = (applicationId: string) => ({ pk: applicationKey(applicationId).pk, sk: 'STATUS-LINK' });
+export const offerTimerPartition = (kind: string) => `DUE#${kind}`;
 export const offerTimerKey = (t: { kind: string; dueAt: string; applicationId: string; offerId: string }) => ({
-  pk: `DUE#${t.kind}`,
+  pk: offerTimerPartition(t.kind),
   sk: `${t.dueAt}#${t.applicationId}#${t.offerId}`,
 });
 // ── end of rounds and applications ──

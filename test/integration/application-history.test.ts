@@ -9,12 +9,11 @@ import { handler as apply } from '../../functions/intake/handlers/apply.js';
 import { handler as createRound } from '../../functions/intake/handlers/create-round.js';
 import { handler as getApplication } from '../../functions/intake/handlers/get-application.js';
 import { handler as openDueRounds } from '../../functions/intake/handlers/open-due-rounds.js';
-import { intakeStore } from '../../functions/intake/store-instance.js';
+import { intakePorts } from '../../functions/intake/composition.js';
 import { handler as completeRound } from '../../functions/selection/handlers/complete-round.js';
 import { handler as select } from '../../functions/selection/handlers/select.js';
 import { handler as selectDueRounds } from '../../functions/selection/handlers/select-due-rounds.js';
 import { handler as withdraw } from '../../functions/selection/handlers/withdraw.js';
-import { selectionStore } from '../../functions/selection/store-instance.js';
 import { advanceClock, now, resetClock } from '../../functions/shared/clock.js';
 import { unwrapEvent } from '../../functions/shared/events.js';
 import { event } from '../../functions/shared/outbox.js';
@@ -170,7 +169,7 @@ describe('an application’s history, written by the commands themselves', () =>
     const roundId = await newRound();
     const applicant = await applyTo(roundId, '049');
     expect(applicant.status).toBe(201);
-    const stored = await intakeStore().getApplication(applicant.applicationId);
+    const stored = await intakePorts().applications.get(applicant.applicationId);
     expect(stored).toMatchObject({ applicationId: applicant.applicationId, status: 'received' });
     const [received] = await historyOf('application', applicant.applicationId);
     expect(received).toMatchObject({
@@ -262,7 +261,7 @@ describe('a command retried after it succeeded writes no second event', () => {
     await harness.settled();
     const entries = await historyOf('round', roundId);
     expect(entries.map((e) => [e.type, e.by])).toEqual([['RoundOpened', { role: 'system' }]]);
-    expect((await intakeStore().getRound(roundId))!.openedAt).toEqual(entries[0]!.at);
+    expect((await intakePorts().rounds.get(roundId))!.openedAt).toEqual(entries[0]!.at);
   });
 
   it('a selection that crashed half-way is finished without announcing its earlier decisions again', async () => {
@@ -275,12 +274,12 @@ describe('a command retried after it succeeded writes no second event', () => {
     await harness.settled();
     // The crashed run: its selection on record, one decision made (with its event), then nothing.
     const startedAt = now().toISOString();
-    expect(await selectionStore().claimSelection(roundId, { policy: 'first-come', startedAt, by: coordinatorEmail }, now())).toBe(
-      true,
-    );
-    const first = (await intakeStore().getApplication(applicants[0]!.applicationId))!;
     expect(
-      await selectionStore().acceptReceived(first, startedAt, [
+      await intakePorts().rounds.claimSelection(roundId, { policy: 'first-come', startedAt, by: coordinatorEmail }, now()),
+    ).toBe(true);
+    const first = (await intakePorts().applications.get(applicants[0]!.applicationId))!;
+    expect(
+      await intakePorts().applications.accept(first, startedAt, [
         event('ApplicationAccepted', { applicationId: first.applicationId, roundId, via: 'selection' }),
       ]),
     ).toBe('accepted');

@@ -1,17 +1,9 @@
 // POST /rounds: a coordinator opens a new coaching round.
-import { randomUUID } from 'node:crypto';
-import { now } from '../../shared/clock.js';
 import { httpHandler, json } from '../../shared/http.js';
-import { newRound, toRoundView } from '../domain.js';
-import { intakeStore } from '../store-instance.js';
+import { intakePorts } from '../composition.js';
+import { createRound } from '../use-cases.js';
 
 export const handler = httpHandler('POST /rounds', async ({ body, caller }) => {
-  const at = now();
-  const round = newRound(body, {
-    roundId: randomUUID(),
-    now: at,
-    createdBy: caller.role === 'public' ? 'unknown' : caller.email,
-  });
-  await intakeStore().putNewRound(round);
-  return json(201, toRoundView(round, at), { location: `/rounds/${round.roundId}` });
+  const round = await createRound(intakePorts(), body, caller.role === 'public' ? 'unknown' : caller.email);
+  return json(201, round, { location: `/rounds/${round.roundId}` });
 });

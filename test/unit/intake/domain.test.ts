@@ -44,7 +44,11 @@ describe('roundStatus', () => {
   });
 
   it('shows places left from the places taken (accepted and offered)', () => {
-    expect(toRoundView({ ...round, accepted: 2, taken: 3 }, created)).toMatchObject({ places: 5, placesLeft: 2, status: 'scheduled' });
+    expect(toRoundView({ ...round, accepted: 2, taken: 3 }, created)).toMatchObject({
+      places: 5,
+      placesLeft: 2,
+      status: 'scheduled',
+    });
   });
 });
 
