@@ -1,7 +1,8 @@
 // The composition root of the history handlers: the history store and the aggregates' own stores, bound to the table.
-import { intakeStore } from '../intake/store-instance.js';
 import { config } from '../shared/config.js';
+import { DynamoApplicationStore } from '../stores/applications.js';
 import { DynamoEngagementStore } from '../stores/engagements.js';
+import { DynamoRoundStore } from '../stores/rounds.js';
 import { DynamoTutorStore } from '../stores/tutors.js';
 import { DynamoWebinarStore } from '../stores/webinars.js';
 import { HistoryStore } from './store.js';
@@ -15,14 +16,16 @@ export function historyPorts(): HistoryPorts {
 }
 
 function bind(table: string): HistoryPorts {
+  const rounds = new DynamoRoundStore(table);
+  const applications = new DynamoApplicationStore(table);
   const engagements = new DynamoEngagementStore(table);
   const tutors = new DynamoTutorStore(table);
   const webinars = new DynamoWebinarStore(table);
   return {
     history: new HistoryStore(table),
     subjects: {
-      roundExists: async (roundId) => (await intakeStore().getRound(roundId)) !== undefined,
-      applicationExists: async (applicationId) => (await intakeStore().getApplication(applicationId)) !== undefined,
+      roundExists: async (roundId) => (await rounds.get(roundId)) !== undefined,
+      applicationExists: async (applicationId) => (await applications.get(applicationId)) !== undefined,
       webinarExists: async (webinarId) => (await webinars.getWebinar(webinarId)) !== undefined,
       engagement: async (engagementId) => {
         const engagement = await engagements.getEngagement(engagementId);

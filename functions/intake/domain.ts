@@ -10,10 +10,6 @@ import { offerUrl } from '../shared/page-links.js';
 
 export { offerUrl, statusUrl } from '../shared/page-links.js';
 
-// Shim until every capability imports the stored types from schemas/stored/; the lead removes it.
-export type { Round, SelectionPolicy } from '../../schemas/stored/round.js';
-export type { Application, Offer } from '../../schemas/stored/application.js';
-
 const utc = (iso: string) => new Date(iso).toISOString();
 
 export const defaultRetentionDays = 365;

@@ -3,9 +3,10 @@
 // each bundle can call): the export reads only.
 import { HistoryStore } from '../history/store.js';
 import { defaultRetentionDays } from '../intake/domain.js';
-import { intakeStore } from '../intake/store-instance.js';
 import { config } from '../shared/config.js';
+import { DynamoApplicationStore } from '../stores/applications.js';
 import { DynamoPersonalDataReader, DynamoPersonalDataStore } from '../stores/personal-data.js';
+import { DynamoRoundStore } from '../stores/rounds.js';
 import type { PersonalDataReader, PersonalDataStore } from '../stores/personal-data.js';
 import type { PrivacyPorts } from './use-cases.js';
 
@@ -14,10 +15,16 @@ let exportPorts: { table: PersonalDataReader } | undefined;
 let erasurePorts: { table: PersonalDataStore } | undefined;
 
 export function privacyPorts(): PrivacyPorts {
+  const table = config.tableName();
+  const [rounds, applications] = [new DynamoRoundStore(table), new DynamoApplicationStore(table)];
   ports ??= {
-    table: new DynamoPersonalDataStore(config.tableName()),
-    rounds: intakeStore(),
-    history: new HistoryStore(config.tableName()),
+    table: new DynamoPersonalDataStore(table),
+    rounds: {
+      listRounds: () => rounds.list(),
+      listRoundApplications: (roundId) => applications.listOfRound(roundId),
+      markPersonalDataErased: (roundId, at) => rounds.markPersonalDataErased(roundId, at),
+    },
+    history: new HistoryStore(table),
     defaultRetentionDays,
   };
   return ports;

@@ -3,11 +3,12 @@
 // here writes another capability's items.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { intakeStore } from '../intake/store-instance.js';
 import { dynamo } from '../shared/aws.js';
 import { decode } from '../shared/items.js';
 import { logKey } from '../shared/keys.js';
+import { DynamoApplicationStore } from '../stores/applications.js';
 import { DynamoEngagementStore } from '../stores/engagements.js';
+import { DynamoRoundStore } from '../stores/rounds.js';
 import { DynamoTutorStore } from '../stores/tutors.js';
 import { DynamoWebinarStore } from '../stores/webinars.js';
 import type { ReportSources } from './use-cases.js';
@@ -22,13 +23,15 @@ const LoggedSessionFacts = z.object({
 });
 
 export function storeSources(tableName: string): ReportSources {
+  const rounds = new DynamoRoundStore(tableName);
+  const applications = new DynamoApplicationStore(tableName);
   const engagements = new DynamoEngagementStore(tableName);
   const tutors = new DynamoTutorStore(tableName);
   const webinars = new DynamoWebinarStore(tableName);
   return {
-    round: (roundId) => intakeStore().getRound(roundId),
+    round: (roundId) => rounds.get(roundId),
     async applicationFacts(applicationId) {
-      const application = await intakeStore().getApplication(applicationId);
+      const application = await applications.get(applicationId);
       if (!application) return {};
       return { municipality: application.municipality, language: application.language, appliedThemes: application.themes };
     },

@@ -1,7 +1,8 @@
 // Selection rules as plain functions: who gets a place, the waiting list's order, offers and their
 // deadlines, and what each state allows. No AWS here.
 import type { SelectionBody } from '../../schemas/api/rounds.js';
-import type { Application, Round, SelectionPolicy } from '../intake/domain.js';
+import type { Application } from '../../schemas/stored/application.js';
+import type { Round, SelectionPolicy } from '../../schemas/stored/round.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
 
 const hourMs = 3600_000;

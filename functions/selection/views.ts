@@ -1,5 +1,5 @@
 // What a coordinator sees of each application in a round.
-import type { Application } from '../intake/domain.js';
+import type { Application } from '../../schemas/stored/application.js';
 
 export function toRoundApplicationView(a: Application, position: number | undefined) {
   return {

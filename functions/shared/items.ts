@@ -4,7 +4,10 @@
 import type * as z from 'zod';
 
 /** The item as its codec reads it; undefined when there is no item. A malformed item throws, naming the field. */
-export function decode<Codec extends z.ZodType>(codec: Codec, item: Record<string, unknown> | undefined): z.output<Codec> | undefined {
+export function decode<Codec extends z.ZodType>(
+  codec: Codec,
+  item: Record<string, unknown> | undefined,
+): z.output<Codec> | undefined {
   return item === undefined ? undefined : codec.parse(item);
 }
 

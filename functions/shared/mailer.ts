@@ -58,7 +58,6 @@ const retryDelayMs = (attempt: number) => Math.min(60 * 60_000, 60_000 * 2 ** Ma
 /** Keys may contain addresses (one invitation per address): logs get a digest instead. */
 const logId = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
 
-
 type StoredEmail = Omit<OutgoingEmail, 'attachments'> & {
   attachments?: { filename: string; contentType: string; base64: string }[];
 };
@@ -86,8 +85,7 @@ export async function sendOnce(email: OutgoingEmail): Promise<SendOutcome> {
         },
         // Free, failed before (a replay after the cause was fixed sends it), or claimed by a sender
         // that has been silent for longer than the lease.
-        ConditionExpression:
-          'attribute_not_exists(pk) OR #status = :failed OR (#status = :sending AND claimedAt < :staleBefore)',
+        ConditionExpression: 'attribute_not_exists(pk) OR #status = :failed OR (#status = :sending AND claimedAt < :staleBefore)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':failed': 'failed',

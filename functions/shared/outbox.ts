@@ -20,7 +20,11 @@ export interface PendingEvent<T extends DetailType = DetailType> {
 }
 
 /** Declares an event; its detail is checked against the catalogue when it is written. */
-export function event<T extends DetailType>(detailType: T, detail: EventDetail<T>, options: { roundId?: string } = {}): PendingEvent<T> {
+export function event<T extends DetailType>(
+  detailType: T,
+  detail: EventDetail<T>,
+  options: { roundId?: string } = {},
+): PendingEvent<T> {
   return { detailType, detail, ...(options.roundId ? { roundId: options.roundId } : {}) };
 }
 
@@ -78,7 +82,10 @@ export function eventItem(stored: StoredEvent, index: number) {
  * together with the state change's own parts. `offset` numbers them after events already in the
  * same transaction.
  */
-export function eventParts(events: readonly PendingEvent[], options: { tableName?: string; at?: string; offset?: number } = {}): TransactPart[] {
+export function eventParts(
+  events: readonly PendingEvent[],
+  options: { tableName?: string; at?: string; offset?: number } = {},
+): TransactPart[] {
   const tableName = options.tableName ?? config.tableName();
   return storedEvents(events, options.at).map((stored, i) =>
     part(`event:${stored.detailType}`, {

@@ -5,7 +5,6 @@ import { dynamo } from './aws.js';
 import { config } from './config.js';
 import { suppressionKey } from './keys.js';
 
-
 /** Never mail this address again. */
 export async function suppress(
   address: string,

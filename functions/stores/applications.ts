@@ -3,7 +3,7 @@
 // condition of its current status together with the round's counters on `taken < places` (the round's
 // part comes from roundParts), so places hold whatever arrives at once. Each transaction carries the
 // events of its change (the outbox): they are written exactly when the change commits.
-import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   StoredApplication,
   StoredOfferTimer,
@@ -23,7 +23,15 @@ import {
   statusLinkRequestKey,
 } from '../shared/keys.js';
 import { eventParts, type PendingEvent } from '../shared/outbox.js';
-import { committedUnless, part, refusalOf, transact, type TransactItem, type TransactPart } from '../shared/transactions.js';
+import {
+  committedUnless,
+  part,
+  refusalOf,
+  succeeds,
+  transact,
+  type TransactItem,
+  type TransactPart,
+} from '../shared/transactions.js';
 import { roundConditions, roundParts, type RoundCondition } from './rounds.js';
 
 export type OfferKind = Offer['kind'];
@@ -57,6 +65,17 @@ export interface ApplicationStore {
   /** Records a status-link request with its events unless one was recorded within `minutes` (then false). */
   recordStatusLinkRequest(application: Application, at: Date, minutes: number, events: readonly PendingEvent[]): Promise<boolean>;
   markConfirmationSent(applicationId: string, at: string): Promise<void>;
+  /** The coaching completed (tutoring's EngagementCompleted): an accepted application becomes completed, once. */
+  markCompleted(applicationId: string, at: string): Promise<boolean>;
+  /** Applications whose contact is `address` (any letter case): bounces are rare, so a filtered scan, not an index of addresses. */
+  ofContact(address: string): Promise<Application[]>;
+  /** Marks the contact unreachable with its events; false (nothing written) when marked already or gone. */
+  markUnreachable(
+    applicationId: string,
+    reason: 'bounce' | 'complaint',
+    at: string,
+    events: readonly PendingEvent[],
+  ): Promise<boolean>;
   /** Gives a received application a place if one is free. `full` / `already-decided`: nothing written. */
   accept(application: Application, at: string, events: readonly PendingEvent[]): Promise<'accepted' | 'full' | 'already-decided'>;
   /** Puts a received application on the waiting list at `rank`; false when it is no longer received. */
@@ -159,6 +178,62 @@ export class DynamoApplicationStore implements ApplicationStore {
       ExpressionAttributeValues: { ':round': roundApplicationsPartition(roundId) },
     });
     return decodeAll(StoredApplication, items);
+  }
+
+  markCompleted(applicationId: string, at: string): Promise<boolean> {
+    return succeeds(() =>
+      dynamo().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: applicationKey(applicationId),
+          UpdateExpression: 'SET #status = :completed, completedAt = if_not_exists(completedAt, :at)',
+          ConditionExpression: '#status = :accepted',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':completed': 'completed', ':accepted': 'accepted', ':at': at },
+        }),
+      ),
+    );
+  }
+
+  async ofContact(address: string): Promise<Application[]> {
+    const found: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamo().send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: '#type = :application AND contact.email = :address',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':application': 'application', ':address': address.toLowerCase() },
+          ExclusiveStartKey,
+        }),
+      );
+      found.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return decodeAll(StoredApplication, found);
+  }
+
+  markUnreachable(
+    applicationId: string,
+    reason: 'bounce' | 'complaint',
+    at: string,
+    events: readonly PendingEvent[],
+  ): Promise<boolean> {
+    return committedUnless('application', () =>
+      transact([
+        part('application', {
+          Update: {
+            TableName: this.tableName,
+            Key: applicationKey(applicationId),
+            UpdateExpression: 'SET contact.unreachable = :mark',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(contact.unreachable)',
+            ExpressionAttributeValues: { ':mark': { reason, at } },
+          },
+        }),
+        ...eventParts(events, { tableName: this.tableName, at }),
+      ]),
+    );
   }
 
   async findOf(roundId: string, municipalityCode: string): Promise<Application | undefined> {

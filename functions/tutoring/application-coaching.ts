@@ -3,7 +3,7 @@
 // status page's bundle small, but through the stores' codecs.
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApplicationView } from '../../schemas/api/applications.js';
-import type { Application } from '../intake/domain.js';
+import type { Application } from '../../schemas/stored/application.js';
 import { dynamo } from '../shared/aws.js';
 import { config } from '../shared/config.js';
 import { StoredEngagement, StoredMeeting } from '../../schemas/stored/engagement.js';

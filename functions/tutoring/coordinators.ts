@@ -2,7 +2,7 @@
 // assigned): the coordinator who opened the round (its `createdBy`, taken from their token), plus the
 // addresses in the optional COORDINATOR_EMAILS setting (comma-separated), e.g. a shared team mailbox.
 import { Email } from '../../schemas/common.js';
-import type { Round } from '../intake/domain.js';
+import type { Round } from '../../schemas/stored/round.js';
 
 /** Optional handler setting: extra coordinator addresses, comma- or space-separated. */
 export const coordinatorEmailsEnv = 'COORDINATOR_EMAILS';

@@ -11,7 +11,8 @@ import type {
 } from '../../schemas/api/engagements.js';
 import type { CreateTutorBody, TutorView, UpdateTutorBody } from '../../schemas/api/tutors.js';
 import type { Language } from '../../schemas/common.js';
-import type { Application, Round } from '../intake/domain.js';
+import type { Application } from '../../schemas/stored/application.js';
+import type { Round } from '../../schemas/stored/round.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors.js';
 import type { Engagement, ExtraMeetingRequest, Meeting, MeetingTimer, SessionLog } from '../../schemas/stored/engagement.js';
 import type { Tutor } from '../../schemas/stored/tutor.js';

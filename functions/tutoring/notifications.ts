@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { Language } from '../../schemas/common.js';
 import type { EventDetail } from '../../schemas/events/catalogue.js';
-import type { Application, Round } from '../intake/domain.js';
+import type { Application } from '../../schemas/stored/application.js';
+import type { Round } from '../../schemas/stored/round.js';
 import { statusUrl } from '../shared/page-links.js';
 import { config } from '../shared/config.js';
 import { logger } from '../shared/logger.js';

@@ -2,7 +2,8 @@
 // small port of its own, so that tutoring does not depend on how intake stores them), the clock,
 // the mailer (for the notifying handlers) and a source of ids. functions/tutoring/composition.ts
 // binds them; unit tests give in-memory ones.
-import type { Application, Round } from '../intake/domain.js';
+import type { Application } from '../../schemas/stored/application.js';
+import type { Round } from '../../schemas/stored/round.js';
 import type { Clock } from '../shared/clock.js';
 import type { Mailer } from '../shared/mailer.js';
 import type { EngagementStore } from '../stores/engagements.js';

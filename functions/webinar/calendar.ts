@@ -34,7 +34,13 @@ export function calendarInvitation(
     status: method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED',
     organizer: { name: 'sparraus', email: organizer },
     attendees: [
-      { name: calendarName(registration.name), email: registration.email, rsvp: false, partstat: 'ACCEPTED', role: 'REQ-PARTICIPANT' },
+      {
+        name: calendarName(registration.name),
+        email: registration.email,
+        rsvp: false,
+        partstat: 'ACCEPTED',
+        role: 'REQ-PARTICIPANT',
+      },
     ],
   });
   if (error || !value)

@@ -2,24 +2,26 @@
 // the table, the rounds and applications webinars read, the clock, ids and (for the handlers that
 // mail) the mailer. The only module of functions/webinar/ that may import another capability.
 import { randomUUID } from 'node:crypto';
-// Until the lead rebinds `rounds` to functions/stores/rounds.ts and applications.ts at merge.
-import { intakeStore } from '../intake/store-instance.js';
 import { systemClock } from '../shared/clock.js';
 import { config } from '../shared/config.js';
 import { sesMailer } from '../shared/mailer.js';
+import { DynamoApplicationStore } from '../stores/applications.js';
 import { DynamoInvitationBatchStore } from '../stores/invitation-batches.js';
+import { DynamoRoundStore } from '../stores/rounds.js';
 import { DynamoWebinarStore } from '../stores/webinars.js';
 import type { MailingWebinarPorts, WebinarPorts } from './ports.js';
 
 let ports: WebinarPorts | undefined;
 
 export function webinarPorts(): WebinarPorts {
+  const table = config.tableName();
+  const [rounds, applications] = [new DynamoRoundStore(table), new DynamoApplicationStore(table)];
   ports ??= {
-    webinars: new DynamoWebinarStore(config.tableName()),
-    batches: new DynamoInvitationBatchStore(config.tableName()),
+    webinars: new DynamoWebinarStore(table),
+    batches: new DynamoInvitationBatchStore(table),
     rounds: {
-      roundExists: async (roundId) => (await intakeStore().getRound(roundId)) !== undefined,
-      roundApplications: (roundId) => intakeStore().listRoundApplications(roundId),
+      roundExists: async (roundId) => (await rounds.get(roundId)) !== undefined,
+      roundApplications: (roundId) => applications.listOfRound(roundId),
     },
     clock: systemClock,
     newId: randomUUID,

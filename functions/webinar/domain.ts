@@ -15,7 +15,7 @@ import type { Language } from '../../schemas/common.js';
 import type { InvitationBatch } from '../../schemas/stored/invitation-batch.js';
 import type { Invitation, Registration, Webinar } from '../../schemas/stored/webinar.js';
 import type { WebinarChange } from '../stores/webinars.js';
-import type { Application } from '../intake/domain.js';
+import type { Application } from '../../schemas/stored/application.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
 import { toCsv } from '../shared/csv.js';
 

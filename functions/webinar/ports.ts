@@ -1,7 +1,7 @@
 // What the webinar use cases need of the world, as plain interfaces: their two repositories, what
 // they read of the rounds and applications (another capability's), the clock, ids, and the mailer
 // for those that mail. functions/webinar/composition.ts binds them; unit tests pass fakes.
-import type { Application } from '../intake/domain.js';
+import type { Application } from '../../schemas/stored/application.js';
 import type { Clock } from '../shared/clock.js';
 import type { Mailer } from '../shared/mailer.js';
 import type { InvitationBatchStore } from '../stores/invitation-batches.js';

@@ -135,7 +135,11 @@ describe('never dropped', () => {
   const duePointers = async (key: string) =>
     (
       await dynamo().send(
-        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'DUE#email' } }),
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'DUE#email' },
+        }),
       )
     ).Items!.filter((item) => item.key === key);
 
@@ -169,7 +173,11 @@ describe('never dropped', () => {
     rejectNext = 1;
     const run = await retryOutbox();
     expect(run.failed).toBe(1);
-    expect(await record(message.key)).toMatchObject({ status: 'failed', lastError: expect.stringContaining('MessageRejected'), content: { subject: 'Hei' } });
+    expect(await record(message.key)).toMatchObject({
+      status: 'failed',
+      lastError: expect.stringContaining('MessageRejected'),
+      content: { subject: 'Hei' },
+    });
     expect(await duePointers(message.key)).toEqual([]);
     expect(await inbox(to)).toHaveLength(0);
   });

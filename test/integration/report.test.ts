@@ -37,7 +37,13 @@ const hour = 60 * minute;
 const day = 24 * hour;
 const unique = () => Math.random().toString(36).slice(2, 10);
 const coordinator = coordinatorClaims(`coordinator-${unique()}@example.fi`);
-const tutorClaims = (email: string) => ({ sub: `sub-${email}`, email, email_verified: 'true', 'cognito:groups': '[tutors]', token_use: 'id' });
+const tutorClaims = (email: string) => ({
+  sub: `sub-${email}`,
+  email,
+  email_verified: 'true',
+  'cognito:groups': '[tutors]',
+  token_use: 'id',
+});
 
 beforeAll(async () => {
   harness = await startHarness('report', {

@@ -31,7 +31,13 @@ async function appliedMunicipality() {
   const email = `Linkki-${unique()}@Example.fi`;
   const applied = await callRoute(apply, 'POST /rounds/{roundId}/applications', {
     path: { roundId },
-    body: { municipality: { code: '091', name: 'Helsinki' }, contact: { name: 'Maija', email }, language: 'sv', themes: ['x'], consent: true },
+    body: {
+      municipality: { code: '091', name: 'Helsinki' },
+      contact: { name: 'Maija', email },
+      language: 'sv',
+      themes: ['x'],
+      consent: true,
+    },
   });
   expect(applied.status).toBe(201);
   await harness.settled();
@@ -96,6 +102,8 @@ describe('POST /rounds/{roundId}/status-link', () => {
       body: { municipalityCode: 'Helsinki', email: 'not-an-address' },
     });
     expect(answer.status).toBe(400);
-    expect(answer.body.error.issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['municipalityCode', 'email']));
+    expect(answer.body.error.issues.map((i: { path: string }) => i.path)).toEqual(
+      expect.arrayContaining(['municipalityCode', 'email']),
+    );
   });
 });

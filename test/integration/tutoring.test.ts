@@ -47,7 +47,13 @@ const unique = () => Math.random().toString(36).slice(2, 10);
 const coordinatorEmail = `coordinator-${unique()}@example.fi`;
 const teamMailbox = `team-${unique()}@example.fi`;
 const coordinator = coordinatorClaims(coordinatorEmail);
-const tutorClaims = (email: string) => ({ sub: `sub-${email}`, email, email_verified: 'true', 'cognito:groups': '[tutors]', token_use: 'id' });
+const tutorClaims = (email: string) => ({
+  sub: `sub-${email}`,
+  email,
+  email_verified: 'true',
+  'cognito:groups': '[tutors]',
+  token_use: 'id',
+});
 
 beforeAll(async () => {
   tableName = await createIsolatedTable('tutoring');

@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { handler as createRound } from '../../functions/intake/handlers/create-round.js';
-import type { Application } from '../../functions/intake/domain.js';
-import { applicationItem } from '../../functions/intake/store.js';
+import type { Application } from '../../schemas/stored/application.js';
+import { applicationItem } from '../../functions/stores/applications.js';
 import { dynamo } from '../../functions/shared/aws.js';
 import { advanceClock, resetClock } from '../../functions/shared/clock.js';
 import { unwrapEvent } from '../../functions/shared/events.js';
@@ -469,7 +469,9 @@ describe('webinar', () => {
     const tag = `bad-${unique()}`;
     const badEmail = await registerPerson(webinarId, { ...person(1, tag), email: 'not-an-email' });
     expect(badEmail.status).toBe(400);
-    expect(badEmail.body.error.issues).toEqual([{ path: 'email', code: 'invalid_email', message: 'must be a valid email address' }]);
+    expect(badEmail.body.error.issues).toEqual([
+      { path: 'email', code: 'invalid_email', message: 'must be a valid email address' },
+    ]);
     const noConsent = await registerPerson(webinarId, { ...person(1, tag), consent: undefined });
     expect(noConsent.status).toBe(400);
     expect(noConsent.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['consent']);

@@ -47,10 +47,7 @@ export async function startHarness(
 }
 
 /** The bus and relay of one test table, on the run's DynamoDB Local. */
-export function startIsolatedEventFlow(
-  tableName: string,
-  options: Omit<EventBusOptions, 'port'> = {},
-): Promise<EventFlow> {
+export function startIsolatedEventFlow(tableName: string, options: Omit<EventBusOptions, 'port'> = {}): Promise<EventFlow> {
   const dynamoEndpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
   if (!dynamoEndpoint) throw new Error('AWS_ENDPOINT_URL_DYNAMODB is not set: run tests with vitest (test/global-setup.ts)');
   return startEventFlow({ port: 0, dynamoEndpoint, tableName, ...options });

@@ -74,6 +74,31 @@ export class MemoryApplicationStore implements ApplicationStore {
     return true;
   }
 
+  async markCompleted(applicationId: string, at: string): Promise<boolean> {
+    const application = this.items.get(applicationId);
+    if (application?.status !== 'accepted') return false;
+    application.status = 'completed';
+    application.completedAt ??= at;
+    return true;
+  }
+
+  async ofContact(address: string): Promise<Application[]> {
+    return [...this.items.values()].filter((a) => a.contact.email === address.toLowerCase()).map((a) => structuredClone(a));
+  }
+
+  async markUnreachable(
+    applicationId: string,
+    reason: 'bounce' | 'complaint',
+    at: string,
+    events: readonly PendingEvent[],
+  ): Promise<boolean> {
+    const application = this.items.get(applicationId);
+    if (!application || application.contact.unreachable) return false;
+    application.contact.unreachable = { reason, at };
+    this.log.record(events);
+    return true;
+  }
+
   async markConfirmationSent(applicationId: string, at: string): Promise<void> {
     const application = this.items.get(applicationId);
     if (!application) throw new ConditionFailed(`no application ${applicationId}`);

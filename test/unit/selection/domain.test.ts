@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Application, Round } from '../../../functions/intake/domain.js';
+import type { Application } from '../../../schemas/stored/application.js';
+import type { Round } from '../../../schemas/stored/round.js';
 import { ConflictError, ValidationError } from '../../../functions/shared/errors.js';
 import {
   assertCanSelect,

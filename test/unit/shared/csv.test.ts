@@ -9,7 +9,10 @@ describe('toCsv', () => {
 
   it('writes a header and CRLF rows that a CSV parser reads back to the same values', () => {
     const names = ['Kunta "Ö", testi', 'rivi\nkaksi', '<script>alert(1)</script>', 'Åsa 🙂', ''];
-    const csv = toCsv(columns, names.map((name, i) => ({ name, count: i + 0.5, flag: i % 2 === 0 })));
+    const csv = toCsv(
+      columns,
+      names.map((name, i) => ({ name, count: i + 0.5, flag: i % 2 === 0 })),
+    );
     expect(csv.startsWith('name,count,flag,missing\r\n')).toBe(true);
     expect(csv.endsWith('\r\n')).toBe(true);
     const rows = parse(csv, { columns: true }) as Record<string, string>[];
@@ -21,7 +24,13 @@ describe('toCsv', () => {
 
   it('keeps formulas as text: =, +, -, @ first get an apostrophe', () => {
     const values = ['=HYPERLINK("http://x","y")', '+SUM(1)', '-1', '@cmd', 'plain'];
-    const rows = parse(toCsv(['name'], values.map((name) => ({ name }))), { columns: true }) as { name: string }[];
+    const rows = parse(
+      toCsv(
+        ['name'],
+        values.map((name) => ({ name })),
+      ),
+      { columns: true },
+    ) as { name: string }[];
     expect(rows.map((r) => r.name)).toEqual([`'=HYPERLINK("http://x","y")`, "'+SUM(1)", "'-1", "'@cmd", 'plain']);
   });
 });

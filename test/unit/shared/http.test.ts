@@ -32,7 +32,9 @@ describe('httpHandler', () => {
   });
 
   it('accepts groups as an array too (local tokens)', async () => {
-    const result = await invoke({ claims: { sub: 's', email: 'k@example.fi', email_verified: 'true', 'cognito:groups': ['tutors', 'coordinators'] } });
+    const result = await invoke({
+      claims: { sub: 's', email: 'k@example.fi', email_verified: 'true', 'cognito:groups': ['tutors', 'coordinators'] },
+    });
     expect(result.statusCode).toBe(201);
   });
 
@@ -41,7 +43,9 @@ describe('httpHandler', () => {
     const noToken = await invoke({ claims: null, body: 'not json' });
     expect(noToken.statusCode).toBe(401);
     expect(bodyOf(noToken).error.code).toBe('unauthorized');
-    const tutor = await invoke({ claims: { sub: 's', email: 't@example.fi', email_verified: 'true', 'cognito:groups': '[tutors]' } });
+    const tutor = await invoke({
+      claims: { sub: 's', email: 't@example.fi', email_verified: 'true', 'cognito:groups': '[tutors]' },
+    });
     expect(tutor.statusCode).toBe(403);
     expect(calls.length).toBe(before);
   });

@@ -140,7 +140,12 @@ describe('conditionally and succeeds', () => {
 });
 
 describe('committedUnless', () => {
-  const refusedAt = (name: string) => new TransactionRefused(['round', 'event:X'], [name === 'round' ? 'ConditionalCheckFailed' : 'None', name === 'event:X' ? 'ConditionalCheckFailed' : 'None'], [undefined, undefined]);
+  const refusedAt = (name: string) =>
+    new TransactionRefused(
+      ['round', 'event:X'],
+      [name === 'round' ? 'ConditionalCheckFailed' : 'None', name === 'event:X' ? 'ConditionalCheckFailed' : 'None'],
+      [undefined, undefined],
+    );
 
   it('is true when the write went through, false when the named part refused it', async () => {
     expect(await committedUnless('round', async () => undefined)).toBe(true);
@@ -148,7 +153,9 @@ describe('committedUnless', () => {
   });
 
   it('rethrows a refusal of another part, and any other failure', async () => {
-    await expect(committedUnless('round', async () => Promise.reject(refusedAt('event:X')))).rejects.toBeInstanceOf(TransactionRefused);
+    await expect(committedUnless('round', async () => Promise.reject(refusedAt('event:X')))).rejects.toBeInstanceOf(
+      TransactionRefused,
+    );
     await expect(committedUnless('round', async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
   });
 });

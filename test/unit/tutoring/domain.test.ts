@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EngagementView, MeetingView } from '../../../schemas/api/engagements.js';
-import type { Application } from '../../../functions/intake/domain.js';
+import type { Application } from '../../../schemas/stored/application.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../../functions/shared/errors.js';
 import {
   assertActive,

@@ -19,19 +19,23 @@ const call = async (claims: Record<string, unknown> | null) => {
 
 describe('a route for tutors that coordinators may use too', () => {
   it('takes a tutor as a tutor and a coordinator as a coordinator', async () => {
-    expect((await call({ sub: 's', email: 'T@example.fi', email_verified: 'true', 'cognito:groups': '[tutors]' })).body.caller).toEqual({
+    expect(
+      (await call({ sub: 's', email: 'T@example.fi', email_verified: 'true', 'cognito:groups': '[tutors]' })).body.caller,
+    ).toEqual({
       role: 'tutor',
       email: 't@example.fi',
       subject: 's',
     });
-    expect((await call({ sub: 's', email: 'c@example.fi', email_verified: 'true', 'cognito:groups': ['coordinators'] })).body.caller.role).toBe(
-      'coordinator',
-    );
+    expect(
+      (await call({ sub: 's', email: 'c@example.fi', email_verified: 'true', 'cognito:groups': ['coordinators'] })).body.caller
+        .role,
+    ).toBe('coordinator');
   });
   it('prefers the route’s own role for someone in both groups', async () => {
-    expect((await call({ sub: 's', email: 'x@example.fi', email_verified: 'true', 'cognito:groups': '[coordinators tutors]' })).body.caller.role).toBe(
-      'tutor',
-    );
+    expect(
+      (await call({ sub: 's', email: 'x@example.fi', email_verified: 'true', 'cognito:groups': '[coordinators tutors]' })).body
+        .caller.role,
+    ).toBe('tutor');
   });
   it('refuses other groups (403) and no token (401)', async () => {
     const other = await call({ sub: 's', email: 'x@example.fi', email_verified: 'true', 'cognito:groups': '[auditors]' });

@@ -3,7 +3,8 @@
 // happy path with what it announced, the repeat that changes nothing and announces nothing, and each
 // refusal with its error code.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Application, Round } from '../../../functions/intake/domain.js';
+import type { Application } from '../../../schemas/stored/application.js';
+import type { Round } from '../../../schemas/stored/round.js';
 import type { Clock } from '../../../functions/shared/clock.js';
 import type { AppError } from '../../../functions/shared/errors.js';
 import type { Caller } from '../../../functions/shared/http.js';

@@ -1,6 +1,6 @@
 // The webinar rules as plain functions: times, seats and positions, recipients, attendance, due notices, CSV.
 import { describe, expect, it } from 'vitest';
-import type { Application } from '../../../functions/intake/domain.js';
+import type { Application } from '../../../schemas/stored/application.js';
 import {
   assertCanMarkAttendance,
   assertCanRegister,

@@ -1,7 +1,7 @@
 // Every webinar use case on in-memory ports (test/support/memory/): the happy path, the repeat that
 // changes nothing and announces nothing, and each refusal with its error code.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Application } from '../../../functions/intake/domain.js';
+import type { Application } from '../../../schemas/stored/application.js';
 import { envNames } from '../../../functions/shared/config.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../../functions/shared/errors.js';
 import type { OutgoingEmail, SendOutcome } from '../../../functions/shared/mailer.js';
