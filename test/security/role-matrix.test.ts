@@ -25,7 +25,7 @@ async function call(routeKey: string, token?: string) {
 
 beforeAll(async () => {
   stack = await startTestStack('role-matrix');
-  for (const role of ['coordinator', 'tutor'] as const) {
+  for (const role of ['coordinator', 'tutor', 'admin'] as const) {
     const answer = await fetch(`${stack.apiUrl}/dev/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -39,8 +39,12 @@ afterAll(() => stack?.stop());
 
 const routes = Object.entries(httpRoutes) as [RouteKey, HttpRoute][];
 const signedIn = routes.filter(([, r]) => r.role !== 'public');
-const otherRole = (route: HttpRoute) =>
-  (['coordinator', 'tutor'] as const).filter((role) => role !== route.role && !route.alsoFor?.includes(role));
+/** Whether a route takes the role's token: its own role, its `alsoFor`, and an admin wherever a coordinator may. */
+const takes = (route: HttpRoute, role: 'coordinator' | 'tutor' | 'admin') =>
+  role === route.role ||
+  Boolean(route.alsoFor?.includes(role)) ||
+  (role === 'admin' && (route.role === 'coordinator' || Boolean(route.alsoFor?.includes('coordinator'))));
+const otherRole = (route: HttpRoute) => (['coordinator', 'tutor', 'admin'] as const).filter((role) => !takes(route, role));
 
 describe('the role matrix', () => {
   it('covers every signed-in route of the wiring table', () => {
@@ -54,9 +58,18 @@ describe('the role matrix', () => {
       outcomes.push(`${key} public → ${await call(key)}`);
       for (const role of otherRole(route)) outcomes.push(`${key} ${role} → ${await call(key, tokens[role])}`);
     }
-    const wrong = outcomes.filter((o) => !(o.endsWith('public → 401') || /(coordinator|tutor) → 403$/.test(o)));
+    const wrong = outcomes.filter((o) => !(o.endsWith('public → 401') || /(coordinator|tutor|admin) → 403$/.test(o)));
     expect(wrong).toEqual([]);
     expect(await countItems(stack.tableName)).toBe(before);
+  });
+
+  it('an admin passes every coordinator route (the answer is about the request, never 401 or 403 or 5xx)', async () => {
+    const outcomes: string[] = [];
+    for (const [key, route] of signedIn.filter(([, r]) => takes(r, 'admin'))) {
+      outcomes.push(`${key} admin → ${await call(key, tokens.admin)}`);
+    }
+    expect(outcomes.length).toBeGreaterThan(20);
+    expect(outcomes.filter((o) => /→ (401|403|5\d\d)$/.test(o))).toEqual([]);
   });
 
   it('public routes that take a bearer token refuse a token of another role with 403', async () => {
