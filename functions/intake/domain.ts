@@ -90,14 +90,21 @@ export function changedRound(round: Round, changes: UpdateRoundBody, now: Date):
   else if (nextRoundId) update.nextRoundId = nextRoundId;
   if (nextRoundId === round.roundId) {
     throw new ValidationError('The request is not valid', {
-      issues: [{ path: 'nextRoundId', message: 'cannot be the round itself' }],
+      issues: [{ path: 'nextRoundId', message: 'cannot be the round itself', code: 'same_round' }],
     });
   }
   const opens = update.opensAt ?? round.opensAt;
   const closes = update.closesAt ?? round.closesAt;
   if (closes <= opens) {
     throw new ValidationError('The request is not valid', {
-      issues: [{ path: closesAt ? 'closesAt' : 'opensAt', message: 'closesAt must be after opensAt' }],
+      issues: [
+        {
+          path: closesAt ? 'closesAt' : 'opensAt',
+          message: 'closesAt must be after opensAt',
+          code: 'not_after',
+          params: { other: 'opensAt' },
+        },
+      ],
     });
   }
   return update;
@@ -117,7 +124,14 @@ export function assertCanApply(round: Round, language: Language, now: Date): voi
   }
   if (!round.languages.includes(language)) {
     throw new ValidationError('The request is not valid', {
-      issues: [{ path: 'language', message: `this round is run in ${round.languages.join(', ')}` }],
+      issues: [
+        {
+          path: 'language',
+          message: `this round is run in ${round.languages.join(', ')}`,
+          code: 'language_not_offered',
+          params: { languages: round.languages.join(', ') },
+        },
+      ],
     });
   }
 }

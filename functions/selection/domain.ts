@@ -3,7 +3,7 @@
 import type { SelectionBody } from '../../schemas/api/rounds.js';
 import type { Application } from '../../schemas/stored/application.js';
 import type { Round, SelectionPolicy } from '../../schemas/stored/round.js';
-import { ConflictError, ValidationError } from '../shared/errors.js';
+import { ConflictError, ValidationError, type Issue } from '../shared/errors.js';
 
 const hourMs = 3600_000;
 
@@ -70,17 +70,31 @@ export function assertCanSelect(round: Round, body: SelectionBody, applications:
   }
   if (body.policy === 'manual') {
     const byId = new Map(applications.map((a) => [a.applicationId, a]));
-    const issues = body.accept.flatMap((id, index) => {
+    const issues: Issue[] = body.accept.flatMap((id, index): Issue[] => {
       const application = byId.get(id);
-      if (!application) return [{ path: `accept.${index}`, message: `no application ${id} in this round` }];
+      if (!application)
+        return [{ path: `accept.${index}`, message: `no application ${id} in this round`, code: 'unknown_application' }];
       if (application.status !== 'received' && application.status !== 'accepted') {
-        return [{ path: `accept.${index}`, message: `application ${id} is ${application.status}` }];
+        return [
+          {
+            path: `accept.${index}`,
+            message: `application ${id} is ${application.status}`,
+            code: 'wrong_status',
+            params: { status: application.status },
+          },
+        ];
       }
       return [];
     });
-    if (new Set(body.accept).size !== body.accept.length) issues.push({ path: 'accept', message: 'lists an application twice' });
+    if (new Set(body.accept).size !== body.accept.length)
+      issues.push({ path: 'accept', message: 'lists an application twice', code: 'duplicate' });
     if (body.accept.length > round.places) {
-      issues.push({ path: 'accept', message: `lists ${body.accept.length} applications for ${round.places} places` });
+      issues.push({
+        path: 'accept',
+        message: `lists ${body.accept.length} applications for ${round.places} places`,
+        code: 'too_many',
+        params: { maximum: round.places },
+      });
     }
     if (issues.length) throw new ValidationError('The selection is not valid', { issues });
   }

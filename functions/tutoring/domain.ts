@@ -207,7 +207,9 @@ export function endsAt(meeting: Pick<Meeting, 'startsAt' | 'durationMinutes'>): 
 
 function assertFuture(startsAt: string, now: Date): void {
   if (Date.parse(startsAt) <= now.getTime()) {
-    throw new ValidationError('The request is not valid', { issues: [{ path: 'startsAt', message: 'must be in the future' }] });
+    throw new ValidationError('The request is not valid', {
+      issues: [{ path: 'startsAt', message: 'must be in the future', code: 'not_in_future' }],
+    });
   }
 }
 

@@ -103,7 +103,8 @@ export async function actorOf(ports: TutoringPorts, caller: Caller): Promise<Act
   if (caller.role === 'coordinator') return { kind: 'coordinator', email: caller.email };
   if (caller.role === 'tutor') {
     const tutor = caller.email ? await ports.tutors.tutorByEmail(caller.email) : undefined;
-    if (!tutor) throw new ForbiddenError('You are not on the tutor roster; ask a coordinator to add you');
+    if (!tutor)
+      throw new ForbiddenError('You are not on the tutor roster; ask a coordinator to add you');
     return { kind: 'tutor', tutor };
   }
   throw new ForbiddenError('This route needs a signed-in tutor or coordinator');
@@ -235,7 +236,9 @@ export async function assignTutor(
   const { engagement } = record;
   const tutor = await ports.tutors.getTutor(tutorId);
   if (!tutor)
-    throw new ValidationError('The request is not valid', { issues: [{ path: 'tutorId', message: `no tutor ${tutorId}` }] });
+    throw new ValidationError('The request is not valid', {
+      issues: [{ path: 'tutorId', message: `no tutor ${tutorId}`, code: 'unknown_tutor' }],
+    });
   if (engagement.tutorId === tutorId && engagement.status === 'active') return engagementView(ports, record);
   assertCanAssign(engagement, tutor);
   const outcome = await ports.engagements.assign(engagement, tutor, now.toISOString(), by, [

@@ -30,8 +30,8 @@ export type { WebinarChange } from '../stores/webinars.js';
 
 const utc = (iso: string) => new Date(iso).toISOString();
 
-const invalid = (path: string, message: string) =>
-  new ValidationError('The request is not valid', { issues: [{ path, message }] });
+const invalid = (path: string, message: string, code: string, params?: Record<string, unknown>) =>
+  new ValidationError('The request is not valid', { issues: [{ path, message, code, ...(params ? { params } : {}) }] });
 
 /**
  * The id of a webinar created under an `Idempotency-Key`: the same coordinator's same key for the
@@ -46,7 +46,7 @@ export function idempotentWebinarId(roundId: string, createdBy: string, idempote
 /** Refuses an `Idempotency-Key` header that cannot be one: 1 to 200 visible ASCII characters. */
 export function checkedIdempotencyKey(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,200}$/.test(header)) throw invalid('Idempotency-Key', 'must be 1 to 200 visible ASCII characters');
+  if (!/^[\x21-\x7e]{1,200}$/.test(header)) throw invalid('Idempotency-Key', 'must be 1 to 200 visible ASCII characters', 'invalid_format');
   return header;
 }
 
@@ -72,7 +72,7 @@ export function newWebinar(
   ids: { webinarId: string; roundId: string; now: Date; createdBy: string },
 ): Webinar {
   const startsAt = utc(input.startsAt);
-  if (startsAt <= ids.now.toISOString()) throw invalid('startsAt', 'must be in the future');
+  if (startsAt <= ids.now.toISOString()) throw invalid('startsAt', 'must be in the future', 'not_in_future');
   return {
     webinarId: ids.webinarId,
     roundId: ids.roundId,
@@ -106,11 +106,16 @@ export function changedWebinar(webinar: Webinar, changes: UpdateWebinarBody): { 
   const startsAt = change.startsAt ?? webinar.startsAt;
   const endsAt = change.endsAt ?? webinar.endsAt;
   const closesAt = change.registrationClosesAt ?? webinar.registrationClosesAt;
-  if (endsAt <= startsAt) throw invalid(changes.endsAt ? 'endsAt' : 'startsAt', 'the webinar must end after it starts');
+  if (endsAt <= startsAt)
+    throw invalid(changes.endsAt ? 'endsAt' : 'startsAt', 'the webinar must end after it starts', 'not_after', {
+      other: 'startsAt',
+    });
   if (closesAt > startsAt)
     throw invalid(
       changes.registrationClosesAt ? 'registrationClosesAt' : 'startsAt',
       'registration must close at or before the start',
+      'too_late',
+      { other: 'startsAt' },
     );
   if (change.seats !== undefined && change.seats < webinar.confirmed) {
     throw new ConflictError(`${webinar.confirmed} people already hold a seat; seats cannot go below that`, {
@@ -169,7 +174,9 @@ export function assertCanRegister(webinar: Webinar, body: Pick<RegisterBody, 'la
     });
   }
   if (!webinar.languages.includes(body.language)) {
-    throw invalid('language', `this webinar is held in ${webinar.languages.join(', ')}`);
+    throw invalid('language', `this webinar is held in ${webinar.languages.join(', ')}`, 'language_not_offered', {
+      languages: webinar.languages.join(', '),
+    });
   }
 }
 
@@ -288,13 +295,23 @@ export function assertCanMarkAttendance(
   }
   const issues = body.registrationIds.flatMap((id, index) => {
     const registration = registrations.get(id);
-    if (!registration) return [{ path: `registrationIds.${index}`, message: `no registration ${id} for this webinar` }];
+    if (!registration)
+      return [
+        { path: `registrationIds.${index}`, message: `no registration ${id} for this webinar`, code: 'unknown_registration' },
+      ];
     if (registration.status !== 'confirmed')
-      return [{ path: `registrationIds.${index}`, message: `registration ${id} is ${registration.status}` }];
+      return [
+        {
+          path: `registrationIds.${index}`,
+          message: `registration ${id} is ${registration.status}`,
+          code: 'wrong_status',
+          params: { status: registration.status },
+        },
+      ];
     return [];
   });
   if (new Set(body.registrationIds).size !== body.registrationIds.length)
-    issues.push({ path: 'registrationIds', message: 'lists a registration twice' });
+    issues.push({ path: 'registrationIds', message: 'lists a registration twice', code: 'duplicate' });
   if (issues.length) throw new ValidationError('The attendance list is not valid', { issues });
 }
 

@@ -65,7 +65,7 @@ describe('the role matrix', () => {
 
   it('an admin passes every coordinator route (the answer is about the request, never 401 or 403 or 5xx)', async () => {
     const outcomes: string[] = [];
-    for (const [key, route] of signedIn.filter(([, r]) => takes(r, 'admin'))) {
+    for (const [key] of signedIn.filter(([, r]) => takes(r, 'admin'))) {
       outcomes.push(`${key} admin → ${await call(key, tokens.admin)}`);
     }
     expect(outcomes.length).toBeGreaterThan(20);

@@ -75,7 +75,14 @@ describe('assertCanApply', () => {
     try {
       assertCanApply(round, 'en', open);
     } catch (e) {
-      expect((e as ValidationError).issues).toEqual([{ path: 'language', message: 'this round is run in fi, sv' }]);
+      expect((e as ValidationError).issues).toEqual([
+        {
+          path: 'language',
+          message: 'this round is run in fi, sv',
+          code: 'language_not_offered',
+          params: { languages: 'fi, sv' },
+        },
+      ]);
     }
   });
 });

@@ -50,7 +50,9 @@ describe('newWebinar', () => {
     try {
       late();
     } catch (error) {
-      expect((error as ValidationError).issues).toEqual([{ path: 'startsAt', message: 'must be in the future' }]);
+      expect((error as ValidationError).issues).toEqual([
+        { path: 'startsAt', message: 'must be in the future', code: 'not_in_future' },
+      ]);
     }
   });
   it('the contract refuses times out of order', () => {
