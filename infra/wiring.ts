@@ -120,6 +120,7 @@ export const httpRoutes = {
 
   'POST /rounds/{roundId}/webinars': { handler: 'webinar/create-webinar', role: 'coordinator' },
   'GET /webinars/{webinarId}': { handler: 'webinar/get-webinar', role: 'public' },
+  'GET /rounds/{roundId}/webinars': { handler: 'webinar/list-round-webinars', role: 'coordinator', tableAccess: 'read' },
   'PATCH /webinars/{webinarId}': { handler: 'webinar/update-webinar', role: 'coordinator' },
   'POST /webinars/{webinarId}/invitations': {
     handler: 'webinar/request-invitations',

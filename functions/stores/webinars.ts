@@ -70,6 +70,8 @@ export interface WebinarStore {
   getWebinar(webinarId: string): Promise<Webinar | undefined>;
   /** Webinars starting between the two times (ISO), by start. */
   listWebinarsStarting(from: string, to: string): Promise<Webinar[]>;
+  /** A round's webinars, in start order. */
+  listOfRound(roundId: string): Promise<Webinar[]>;
   /**
    * Applies a coordinator's change. Seats never go below the seats already taken (part of the
    * write's condition). Undefined when that refused it (nothing written); else the webinar as it is now.
@@ -221,6 +223,18 @@ export class DynamoWebinarStore implements WebinarStore {
 
   async getWebinar(webinarId: string): Promise<Webinar | undefined> {
     return decode(StoredWebinar, await this.get(webinarKey(webinarId)));
+  }
+
+  async listOfRound(roundId: string): Promise<Webinar[]> {
+    // The webinars partition in start order, filtered: a handful of webinars a year.
+    const items = await queryAll({
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :webinars',
+      FilterExpression: 'roundId = :roundId',
+      ExpressionAttributeValues: { ':webinars': webinarsPartition, ':roundId': roundId },
+    });
+    return decodeAll(StoredWebinar, items);
   }
 
   async listWebinarsStarting(from: string, to: string): Promise<Webinar[]> {

@@ -46,7 +46,8 @@ export function idempotentWebinarId(roundId: string, createdBy: string, idempote
 /** Refuses an `Idempotency-Key` header that cannot be one: 1 to 200 visible ASCII characters. */
 export function checkedIdempotencyKey(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,200}$/.test(header)) throw invalid('Idempotency-Key', 'must be 1 to 200 visible ASCII characters', 'invalid_format');
+  if (!/^[\x21-\x7e]{1,200}$/.test(header))
+    throw invalid('Idempotency-Key', 'must be 1 to 200 visible ASCII characters', 'invalid_format');
   return header;
 }
 

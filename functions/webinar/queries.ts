@@ -1,9 +1,11 @@
 // Reading webinars, registrations and batches for the API. Nothing here publishes or mails, so the
 // read-only handlers carry neither the EventBridge nor the SES client.
+import type { WebinarView } from '../../schemas/api/webinars.js';
 import { NotFoundError } from '../shared/errors.js';
 import {
   toBatchProgress,
   toRegistrationView,
+  toWebinarView,
   waitingCount,
   waitlistPositions,
   type Registration,
@@ -15,6 +17,13 @@ export async function requireWebinar(ports: WebinarPorts, webinarId: string): Pr
   const webinar = await ports.webinars.getWebinar(webinarId);
   if (!webinar) throw new NotFoundError(`No webinar ${webinarId}`);
   return webinar;
+}
+
+/** GET /rounds/{roundId}/webinars: the round's webinars, in start order, as its coordinators see them. */
+export async function roundWebinars(ports: WebinarPorts, roundId: string): Promise<WebinarView[]> {
+  if (!(await ports.rounds.roundExists(roundId))) throw new NotFoundError(`No round ${roundId}`);
+  const now = ports.clock.now();
+  return (await ports.webinars.listOfRound(roundId)).map((w) => toWebinarView(w, now, 'coordinator'));
 }
 
 export async function requireRegistration(ports: WebinarPorts, registrationId: string): Promise<Registration> {

@@ -35,6 +35,7 @@ import {
   RegistrationPath,
   UpdateWebinarBody,
   WebinarPath,
+  WebinarList,
   WebinarView,
 } from './webinars.js';
 import {
@@ -230,6 +231,11 @@ export const routeContracts = {
     path: RoundPath,
     body: CreateWebinarBody,
     responses: { 201: WebinarView },
+  },
+  'GET /rounds/{roundId}/webinars': {
+    summary: 'The webinars of a round, in start order',
+    path: RoundPath,
+    responses: { 200: WebinarList },
   },
   'GET /webinars/{webinarId}': {
     summary: 'One webinar, with its seats left and whether registration is open',

@@ -100,6 +100,9 @@ export const WebinarView = z.object({
 });
 export type WebinarView = z.infer<typeof WebinarView>;
 
+/** GET /rounds/{roundId}/webinars. */
+export const WebinarList = z.object({ webinars: z.array(WebinarView) });
+
 export const Invitee = z.strictObject({
   name: singleLine(200),
   email: Email,

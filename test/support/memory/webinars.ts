@@ -48,6 +48,13 @@ export class MemoryWebinarStore implements WebinarStore {
     return webinar && copy(webinar);
   }
 
+  async listOfRound(roundId: string): Promise<Webinar[]> {
+    return [...this.webinars.values()]
+      .filter((w) => w.roundId === roundId)
+      .sort((a, b) => `${a.startsAt}#${a.webinarId}`.localeCompare(`${b.startsAt}#${b.webinarId}`))
+      .map(copy);
+  }
+
   async listWebinarsStarting(from: string, to: string): Promise<Webinar[]> {
     return [...this.webinars.values()]
       .filter((w) => w.startsAt >= from && w.startsAt <= `${to}~`)

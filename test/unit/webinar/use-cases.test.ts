@@ -10,7 +10,7 @@ import { sendDueNotices } from '../../../functions/webinar/due-notices.js';
 import { runInvitationBatch } from '../../../functions/webinar/invitations.js';
 import { notifyRegistrant } from '../../../functions/webinar/notices.js';
 import type { MailingWebinarPorts } from '../../../functions/webinar/ports.js';
-import { batchProgress, registrationList, requireRegistration } from '../../../functions/webinar/queries.js';
+import { batchProgress, registrationList, requireRegistration, roundWebinars } from '../../../functions/webinar/queries.js';
 import {
   cancelRegistration,
   counterSettleMs,
@@ -588,5 +588,29 @@ describe('registrationList', () => {
       ['cancelled', undefined],
       ['waitlisted', 1],
     ]);
+  });
+});
+
+describe('roundWebinars', () => {
+  it('lists the round’s webinars in start order, and only its own; an unknown round is 404', async () => {
+    const w = world();
+    const later = (await createWebinar(w.ports, 'round-1', createBody({ title: 'Myöhempi' }), 'kaisa@example.fi')).webinar;
+    const { webinar: earlier } = await createWebinar(
+      w.ports,
+      'round-1',
+      createBody({
+        title: 'Aiempi',
+        startsAt: '2027-05-10T10:00:00Z',
+        endsAt: '2027-05-10T12:00:00Z',
+        registrationClosesAt: '2027-05-09T12:00:00Z',
+      }),
+      'kaisa@example.fi',
+    );
+    const listed = await roundWebinars(w.ports, 'round-1');
+    expect(listed.map((v) => [v.webinarId, v.title])).toEqual([
+      [earlier.webinarId, 'Aiempi'],
+      [later.webinarId, 'Myöhempi'],
+    ]);
+    await expect(roundWebinars(w.ports, 'round-2')).rejects.toBeInstanceOf(NotFoundError);
   });
 });

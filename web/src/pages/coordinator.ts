@@ -27,18 +27,8 @@ const day = 86_400_000;
 const languageChoices = ['fi', 'sv', 'en'].map((code) => ({ value: code, label: tValue('language', code) }));
 const stages = ['received', 'accepted', 'waitlisted', 'offered', 'declined', 'withdrawn', 'carried-over', 'completed'] as const;
 
-/**
- * The API has no "webinars of a round" route yet, so the pages remember the ids they created
- * (per browser). Noted for the lead: GET /rounds/{roundId}/webinars would replace this.
- */
+/** What this browser remembers: the invitation batch it started per webinar, to follow its progress. */
 const remembered = {
-  webinars(roundId: string): string[] {
-    return JSON.parse(localStorage.getItem(`sparraus.webinars.${roundId}`) ?? '[]') as string[];
-  },
-  addWebinar(roundId: string, webinarId: string): void {
-    const ids = new Set(remembered.webinars(roundId)).add(webinarId);
-    localStorage.setItem(`sparraus.webinars.${roundId}`, JSON.stringify([...ids]));
-  },
   batch(webinarId: string): string | null {
     return localStorage.getItem(`sparraus.batch.${webinarId}`);
   },
@@ -225,6 +215,7 @@ export async function roundAdminPage({ main, params }: ViewContext): Promise<voi
     call<{ tutors: TutorView[] }>('GET', '/tutors', { auth: true }).catch(() => ({ tutors: [] })),
     call<RoundReport>('GET', `${base}/report`, { auth: true }).catch(() => undefined),
   ]);
+  const { webinars } = await call<{ webinars: WebinarView[] }>('GET', `${base}/webinars`, { auth: true });
   const applications = list.applications;
   const counts = stages.map((stage) => ({
     label: tValue('status', stage),
@@ -232,7 +223,6 @@ export async function roundAdminPage({ main, params }: ViewContext): Promise<voi
   }));
   const selectable = round.status !== 'selected' && round.status !== 'completed';
   const checks = new Map<string, HTMLInputElement>();
-  const webinarIds = remembered.webinars(roundId);
   // Suggested: 12:00 Helsinki time, 30 days on.
   const start = new Date(toIsoWithOffset(helsinkiDayAt(30, 12)));
   const regionName = await regionNamer();
@@ -390,12 +380,17 @@ export async function roundAdminPage({ main, params }: ViewContext): Promise<voi
     h('p', {}, h('a', { href: '/app/coordinator/tutors' }, t('coord.manageTutors'))),
 
     h('h2', {}, t('coord.webinars')),
-    webinarIds.length > 0
+    webinars.length > 0
       ? h(
           'ul',
           {},
-          webinarIds.map((id) =>
-            h('li', {}, h('a', { href: `/app/coordinator/webinars/${enc(id)}` }, t('coord.openWebinar', { id }))),
+          webinars.map((w) =>
+            h(
+              'li',
+              {},
+              h('a', { href: `/app/coordinator/webinars/${enc(w.webinarId)}` }, w.title),
+              ` (${formatDateTime(w.startsAt)})`,
+            ),
           ),
         )
       : h('p', {}, t('coord.noWebinars')),
@@ -436,7 +431,6 @@ export async function roundAdminPage({ main, params }: ViewContext): Promise<voi
         ],
         send: (body) => call<WebinarView>('POST', `${base}/webinars`, { auth: true, body }),
         done: (webinar) => {
-          remembered.addWebinar(roundId, webinar.webinarId);
           navigate(`/app/coordinator/webinars/${enc(webinar.webinarId)}`);
         },
       }),
