@@ -14,8 +14,12 @@ let bounce: BouncePorts | undefined;
 let staffNotice: StaffNoticePorts | undefined;
 
 export function bouncePorts(): BouncePorts {
-  const applications = new DynamoApplicationStore(config.tableName());
-  bounce ??= {
+  bounce ??= bindBounce(new DynamoApplicationStore(config.tableName()));
+  return bounce;
+}
+
+function bindBounce(applications: DynamoApplicationStore): BouncePorts {
+  return {
     contacts: {
       applicationsOfContact: (address) => applications.ofContact(address),
       markUnreachable: (applicationId, reason, at, events) => applications.markUnreachable(applicationId, reason, at, events),
@@ -23,13 +27,15 @@ export function bouncePorts(): BouncePorts {
     suppressions: { suppress },
     clock: systemClock,
   };
-  return bounce;
 }
 
 export function staffNoticePorts(): StaffNoticePorts {
-  const rounds = new DynamoRoundStore(config.tableName());
-  const applications = new DynamoApplicationStore(config.tableName());
-  staffNotice ??= {
+  staffNotice ??= bindStaffNotice(new DynamoRoundStore(config.tableName()), new DynamoApplicationStore(config.tableName()));
+  return staffNotice;
+}
+
+function bindStaffNotice(rounds: DynamoRoundStore, applications: DynamoApplicationStore): StaffNoticePorts {
+  return {
     mailer: sesMailer,
     facts: {
       application: (applicationId) => applications.get(applicationId),
@@ -41,5 +47,4 @@ export function staffNoticePorts(): StaffNoticePorts {
       },
     },
   };
-  return staffNotice;
 }

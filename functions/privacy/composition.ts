@@ -15,9 +15,13 @@ let exportPorts: { table: PersonalDataReader } | undefined;
 let erasurePorts: { table: PersonalDataStore } | undefined;
 
 export function privacyPorts(): PrivacyPorts {
-  const table = config.tableName();
+  ports ??= bind(config.tableName());
+  return ports;
+}
+
+function bind(table: string): PrivacyPorts {
   const [rounds, applications] = [new DynamoRoundStore(table), new DynamoApplicationStore(table)];
-  ports ??= {
+  return {
     table: new DynamoPersonalDataStore(table),
     rounds: {
       listRounds: () => rounds.list(),
@@ -27,7 +31,6 @@ export function privacyPorts(): PrivacyPorts {
     history: new HistoryStore(table),
     defaultRetentionDays,
   };
-  return ports;
 }
 
 export function privacyExportPorts(): { table: PersonalDataReader } {

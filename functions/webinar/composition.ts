@@ -14,9 +14,13 @@ import type { MailingWebinarPorts, WebinarPorts } from './ports.js';
 let ports: WebinarPorts | undefined;
 
 export function webinarPorts(): WebinarPorts {
-  const table = config.tableName();
+  ports ??= bind(config.tableName());
+  return ports;
+}
+
+function bind(table: string): WebinarPorts {
   const [rounds, applications] = [new DynamoRoundStore(table), new DynamoApplicationStore(table)];
-  ports ??= {
+  return {
     webinars: new DynamoWebinarStore(table),
     batches: new DynamoInvitationBatchStore(table),
     rounds: {
@@ -26,7 +30,6 @@ export function webinarPorts(): WebinarPorts {
     clock: systemClock,
     newId: randomUUID,
   };
-  return ports;
 }
 
 let mailingPorts: MailingWebinarPorts | undefined;
